@@ -1,0 +1,90 @@
+"""The notebook's PyTorch models: nn.Linear for linear (1.B) and softmax regression (2.B),
+and the 2 -> hidden -> ReLU -> n_classes MLP ("looking ahead"), each trained with full-batch
+SGD exactly as the notebook's loop does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# Tiny tensors: one thread is fastest, and a fixed thread count keeps float sums identical
+# from run to run and machine to machine.
+torch.set_num_threads(1)
+torch.use_deterministic_algorithms(True)
+
+
+@dataclass
+class TorchFit:
+    """Learned layers in the notebook's NumPy orientation (W is in x out; torch's transposed)."""
+
+    layers: list[tuple[np.ndarray, np.ndarray]]
+    loss_history: list[float]  # training loss at each epoch, before that epoch's step
+
+
+def train_full_batch_sgd(
+    model: nn.Module, loss_of_output, X: torch.Tensor, y: torch.Tensor, lr: float, epochs: int
+) -> list[float]:
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = torch.empty(epochs)
+    for epoch in range(epochs):
+        loss = loss_of_output(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses[epoch] = loss.detach()  # no .item() sync per epoch
+    return losses.tolist()
+
+
+def linear_layers(model: nn.Module) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [
+        (m.weight.detach().numpy().T.astype(np.float64), m.bias.detach().numpy().astype(np.float64))
+        for m in model.modules()
+        if isinstance(m, nn.Linear)
+    ]
+
+
+def _tensors(X: np.ndarray, y: np.ndarray, y_dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=y_dtype)
+
+
+def train_linear_regression_torch(
+    X: np.ndarray, y: np.ndarray, lr: float, epochs: int, seed: int
+) -> TorchFit:
+    """Part 1.B: nn.Linear(n_features, 1) and F.mse_loss on the class number as a float."""
+    torch.manual_seed(seed)
+    X_t, y_t = _tensors(X, y, torch.float32)
+    model = nn.Linear(in_features=X.shape[1], out_features=1, bias=True)
+    history = train_full_batch_sgd(
+        model, lambda out, target: F.mse_loss(out.flatten(), target), X_t, y_t, lr, epochs
+    )
+    return TorchFit(linear_layers(model), history)
+
+
+def train_softmax_regression_torch(
+    X: np.ndarray, y: np.ndarray, n_classes: int, lr: float, epochs: int, seed: int
+) -> TorchFit:
+    """Part 2.B: nn.Linear(n_features, n_classes) and F.cross_entropy on class indices."""
+    torch.manual_seed(seed)
+    X_t, y_t = _tensors(X, y, torch.int64)
+    model = nn.Linear(in_features=X.shape[1], out_features=n_classes, bias=True)
+    history = train_full_batch_sgd(model, F.cross_entropy, X_t, y_t, lr, epochs)
+    return TorchFit(linear_layers(model), history)
+
+
+def train_mlp(
+    X: np.ndarray, y: np.ndarray, n_classes: int, hidden: int, lr: float, epochs: int, seed: int
+) -> TorchFit:
+    """Looking ahead: Linear -> ReLU -> Linear, trained like softmax regression."""
+    torch.manual_seed(seed)
+    X_t, y_t = _tensors(X, y, torch.int64)
+    model = nn.Sequential(
+        nn.Linear(in_features=X.shape[1], out_features=hidden, bias=True),
+        nn.ReLU(),
+        nn.Linear(in_features=hidden, out_features=n_classes, bias=True),
+    )
+    history = train_full_batch_sgd(model, F.cross_entropy, X_t, y_t, lr, epochs)
+    return TorchFit(linear_layers(model), history)

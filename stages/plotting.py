@@ -1,0 +1,122 @@
+"""The report's figures, drawn with matplotlib's Agg backend into PNG bytes.
+
+PNG metadata is fixed (no software version, no date) so identical inputs give identical files.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from stages.models import KIND, Layers, forward, predict
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from stages.data import Split, Standardization
+
+TIER_COLORS = ["#4575b4", "#fee090", "#d73027", "#91bfdb", "#fc8d59", "#e0f3f8"]
+
+
+def _figure(width: float, height: float) -> "Figure":
+    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
+
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def png_bytes(fig: "Figure") -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def class_histogram(split: "Split", n_classes: int) -> "Figure":
+    """The notebook's plt.hist(y_train), with the validation rows beside it."""
+    fig = _figure(5, 3.5)
+    ax = fig.add_subplot()
+    tiers = np.arange(n_classes)
+    train = np.bincount(split.y_train, minlength=n_classes)
+    valid = np.bincount(split.y_valid, minlength=n_classes)
+    ax.bar(tiers - 0.2, train, width=0.4, label=f"train ({train.sum()})")
+    ax.bar(tiers + 0.2, valid, width=0.4, label=f"valid ({valid.sum()})")
+    ax.set_xticks(tiers, [f"tier {t}" for t in tiers])
+    ax.set_ylabel("houses")
+    ax.set_title("Price tiers (equal-width bins of price percentile)")
+    ax.legend()
+    return fig
+
+
+def feature_histogram(split: "Split") -> "Figure":
+    """The notebook's plt.hist(X_train.flatten(), bins=30), one colour per feature."""
+    fig = _figure(5, 3.5)
+    ax = fig.add_subplot()
+    edges = np.histogram_bin_edges(split.X_train, bins=30)
+    for j, feature in enumerate(split.features):
+        ax.hist(split.X_train[:, j], bins=edges, alpha=0.6, label=feature)
+    ax.set_xlabel("standardized value")
+    ax.set_ylabel("houses (train)")
+    ax.set_title("Standardized input features")
+    ax.legend()
+    return fig
+
+
+def decision_grid(
+    split: "Split", stats: "Standardization", steps: int = 200
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One grid over the data's extent, in standardized units, shared by every model's map."""
+    X_all = np.concatenate([split.X_train, split.X_valid])
+    lo, hi = X_all.min(axis=0), X_all.max(axis=0)
+    pad = 0.05 * (hi - lo)
+    axes = [np.linspace(lo[j] - pad[j], hi[j] + pad[j], steps) for j in range(X_all.shape[1])]
+    g0, g1 = np.meshgrid(axes[0], axes[1])
+    grid = np.column_stack([g0.ravel(), g1.ravel()])
+    return grid, g0 * stats.std[0] + stats.mean[0], g1 * stats.std[1] + stats.mean[1]
+
+
+def decision_regions(
+    split: "Split",
+    stats: "Standardization",
+    models: dict[str, Layers],
+    accuracies: dict[str, float],
+    n_classes: int,
+) -> "Figure":
+    """Each model's predicted tier over longitude/latitude, validation houses on top."""
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    if len(split.features) != 2:
+        raise ValueError("decision regions need exactly two features")
+    grid, lon, lat = decision_grid(split, stats)
+    cmap = ListedColormap(TIER_COLORS[:n_classes])
+    norm = BoundaryNorm(np.arange(-0.5, n_classes), n_classes)
+    valid_raw = split.X_valid * stats.std + stats.mean
+    fig = _figure(4 * len(models), 4.4)
+    axes = fig.subplots(1, len(models), sharex=True, sharey=True, squeeze=False)[0]
+    for ax, (name, layers) in zip(axes, models.items()):
+        # A regression's rounded output can fall outside the tiers: clip for colouring only.
+        tiers = np.clip(predict(KIND[name], forward(layers, grid)), 0, n_classes - 1)
+        ax.pcolormesh(lon, lat, tiers.reshape(lon.shape), cmap=cmap, norm=norm, alpha=0.45, shading="auto")
+        ax.scatter(valid_raw[:, 0], valid_raw[:, 1], c=split.y_valid, cmap=cmap, norm=norm, s=6, edgecolors="k", linewidths=0.2)
+        ax.set_title(f"{name}\nvalid accuracy {accuracies[name]:.2f}")
+        ax.set_xlabel(split.features[0])
+    axes[0].set_ylabel(split.features[1])
+    fig.suptitle("Predicted price tier (background) and true tier of validation houses (dots)")
+    return fig
+
+
+def accuracy_comparison(metrics: dict[str, dict]) -> "Figure":
+    fig = _figure(6, 3.5)
+    ax = fig.add_subplot()
+    names = list(metrics)
+    x = np.arange(len(names))
+    for offset, part in ((-0.2, "train"), (0.2, "valid")):
+        values = [metrics[n][part]["accuracy"] for n in names]
+        bars = ax.bar(x + offset, values, width=0.4, label=part)
+        ax.bar_label(bars, fmt="%.2f", fontsize=8)
+    ax.set_xticks(x, names, rotation=15)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("accuracy")
+    ax.set_title("Accuracy of the five models (regressions: rounded prediction)")
+    ax.legend(loc="upper left")
+    return fig
