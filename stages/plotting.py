@@ -84,6 +84,7 @@ def decision_regions(
 ) -> "Figure":
     """Each model's predicted tier over longitude/latitude, validation houses on top."""
     from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
 
     if len(split.features) != 2:
         raise ValueError("decision regions need exactly two features")
@@ -101,6 +102,11 @@ def decision_regions(
         ax.set_title(f"{name}\nvalid accuracy {accuracies[name]:.2f}")
         ax.set_xlabel(split.features[0])
     axes[0].set_ylabel(split.features[1])
+    fig.legend(
+        handles=[Patch(color=TIER_COLORS[t], label=f"tier {t}") for t in range(n_classes)],
+        loc="outside right center",
+        title="price tier\n(0 = cheapest)",
+    )
     fig.suptitle("Predicted price tier (background) and true tier of validation houses (dots)")
     return fig
 
