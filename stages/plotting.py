@@ -44,7 +44,8 @@ def class_histogram(split: "Split", n_classes: int) -> "Figure":
     ax.set_xticks(tiers, [f"tier {t}" for t in tiers])
     ax.set_ylabel("houses")
     ax.set_title("Price tiers (equal-width bins of price percentile)")
-    ax.legend()
+    ax.set_ylim(0, 1.3 * train.max())  # room for the legend above the bars
+    ax.legend(loc="upper center", ncols=2)
     return fig
 
 
@@ -125,4 +126,37 @@ def accuracy_comparison(metrics: dict[str, dict]) -> "Figure":
     ax.set_ylabel("accuracy")
     ax.set_title("Accuracy of the five models (regressions: rounded prediction)")
     ax.legend(loc="upper left")
+    return fig
+
+
+def loss_curves(curves: dict[str, tuple[str, np.ndarray]]) -> "Figure":
+    """Training loss per step: SGD epochs for the torch models, iterations for scipy's."""
+    fig = _figure(10, 3.8)
+    sgd_ax, scipy_ax = fig.subplots(1, 2)
+    for name, (step_name, losses) in curves.items():
+        ax = sgd_ax if step_name == "epoch" else scipy_ax
+        ax.plot(np.arange(len(losses)), losses, label=f"{name} ({'MSE' if KIND[name] == 'regression' else 'cross-entropy'})")
+    sgd_ax.set(title="PyTorch: full-batch SGD", xlabel="epoch", ylabel="training loss")
+    scipy_ax.set(title="NumPy: scipy.optimize.minimize (BFGS)", xlabel="iteration", ylabel="training loss")
+    for ax in (sgd_ax, scipy_ax):
+        ax.legend()
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def confusion_matrices(predictions: dict[str, tuple[np.ndarray, np.ndarray]], n_classes: int) -> "Figure":
+    """Validation confusion matrix per model; a regression's out-of-range rounding is clipped."""
+    fig = _figure(3.2 * len(predictions), 3.4)
+    axes = fig.subplots(1, len(predictions), squeeze=False)[0]
+    for ax, (name, (actual, predicted)) in zip(axes, predictions.items()):
+        counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+        np.add.at(counts, (actual, np.clip(predicted, 0, n_classes - 1)), 1)
+        ax.imshow(counts, cmap="Blues")
+        for i in range(n_classes):
+            for j in range(n_classes):
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center",
+                        color="white" if counts[i, j] > counts.max() / 2 else "black")
+        ax.set_xticks(range(n_classes))
+        ax.set_yticks(range(n_classes))
+        ax.set(title=name, xlabel="predicted tier", ylabel="actual tier")
     return fig

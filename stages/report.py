@@ -1,4 +1,5 @@
-"""Stage `report`: every PNG figure, drawn in one process from the saved models and metrics."""
+"""Stage `report`: every PNG figure and plots/report.html, drawn in one process from the
+saved models, metrics and plot data."""
 
 from __future__ import annotations
 
@@ -6,21 +7,26 @@ import logging
 
 import numpy as np
 
-from stages import paths
+from stages import paths, plotting
+from stages.analysis import weight_comparisons
 from stages.data import Standardization, read_split
-from stages.files import read_json, run_stage, write_bytes
-from stages.models import layers_from_json
+from stages.files import read_json, run_stage, write_bytes, write_text
+from stages.models import STEP_NAME, layers_from_json
 from stages.params import load_params
-from stages import plotting
+from stages.report_html import render_report
 
 log = logging.getLogger("stages.report")
+
+
+def read_table(path) -> np.ndarray:
+    return np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+
 
 def main(argv: list[str]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    params = load_params()
-    n_classes = params.prepare.n_classes
+    n_classes = load_params().prepare.n_classes
     split = read_split(paths.TRAIN_CSV, paths.VALID_CSV)
     raw_stats = read_json(paths.STANDARDIZATION)
     stats = Standardization(
@@ -29,20 +35,33 @@ def main(argv: list[str]) -> None:
         np.asarray(raw_stats["std"]),
         raw_stats["computed_on"],
     )
-    models = {name: layers_from_json(read_json(paths.model_file(name))) for name in paths.MODEL_NAMES}
-    metrics = {name: read_json(paths.metrics_file(name)) for name in paths.MODEL_NAMES}
-    accuracies = {name: m["valid"]["accuracy"] for name, m in metrics.items()}
+    names = paths.MODEL_NAMES
+    models = {n: layers_from_json(read_json(paths.model_file(n))) for n in names}
+    metrics = {n: read_json(paths.metrics_file(n)) for n in names}
+    curves = {n: (STEP_NAME[n], read_table(paths.loss_curve_file(n))[:, 1]) for n in names}
+    predictions = {}
+    for n in names:
+        table = read_table(paths.predictions_file(n)).astype(np.int64)
+        predictions[n] = (table[:, 0], table[:, 1])
+    accuracies = {n: m["valid"]["accuracy"] for n, m in metrics.items()}
 
     figures = {
+        "accuracy": plotting.accuracy_comparison(metrics),
+        "loss_curves": plotting.loss_curves(curves),
+        "confusion_matrices": plotting.confusion_matrices(predictions, n_classes),
+        "decision_regions": plotting.decision_regions(split, stats, models, accuracies, n_classes),
         "class_histogram": plotting.class_histogram(split, n_classes),
         "feature_histogram": plotting.feature_histogram(split),
-        "decision_regions": plotting.decision_regions(split, stats, models, accuracies, n_classes),
-        "accuracy": plotting.accuracy_comparison(metrics),
     }
     assert tuple(figures) == paths.FIGURE_NAMES
-    for name, fig in figures.items():
-        write_bytes(paths.figure_file(name), plotting.png_bytes(fig))
-    log.info("wrote %d figures to %s", len(figures), paths.FIGURES_DIR)
+    pngs = {name: plotting.png_bytes(fig) for name, fig in figures.items()}
+    for name, png in pngs.items():
+        write_bytes(paths.figure_file(name), png)
+    page = render_report(
+        metrics, read_json(paths.DATA_METRICS), read_json(paths.RAW_SOURCE), weight_comparisons(models), pngs
+    )
+    write_text(paths.REPORT_HTML, page)
+    log.info("wrote %d figures and %s", len(pngs), paths.REPORT_HTML)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,10 @@ import pytest
 
 from stages import paths
 
+from .browser import render_offline
 from .conftest import REPO
+
+SCREENSHOTS = REPO / "plots" / "screenshots"  # gitignored; for a person to look at
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +83,7 @@ def reproduced(tmp_path_factory, mirror):
 
 def test_cold_repro_runs_every_stage_whose_outputs_are_not_committed(reproduced):
     _, _, output = reproduced
-    expected = ["download", "prepare", *(f"train@{m}" for m in paths.MODEL_NAMES)]
+    expected = ["download", "prepare", *(f"train@{m}" for m in paths.MODEL_NAMES), "plots_template"]
     assert sorted(stages_run(output)) == sorted(expected)
     # the figures are committed and their inputs came out identical, so DVC keeps them
     assert "Stage 'report' didn't change, skipping" in output
@@ -163,10 +166,65 @@ def test_second_repro_runs_nothing_and_status_is_clean(reproduced):
     assert "up to date" in run(["dvc", "status"], root, env)
 
 
-def test_changing_one_model_reruns_only_that_model_and_the_report(reproduced):
+@pytest.fixture(scope="module")
+def mlp_changed(reproduced):
+    """`dvc exp run -S models.mlp.hidden=10` in the copy, then committed: HEAD~1 is the baseline."""
     root, env, _ = reproduced
     output = run(["dvc", "exp", "run", "-S", "models.mlp.hidden=10"], root, env)
+    run(["git", "add", "-A"], root, env)
+    run(["git", "commit", "-qm", "mlp hidden=10"], root, env)
+    return root, env, output
+
+
+def test_changing_one_model_reruns_only_that_model_and_the_report(mlp_changed):
+    _, _, output = mlp_changed
     assert sorted(stages_run(output)) == ["report", "train@mlp"]
+
+
+def test_report_html_renders_offline_with_every_figure(reproduced):
+    root, _, _ = reproduced
+    page = root / paths.REPORT_HTML
+    text = page.read_text()
+    assert "http://" not in text and "https://" not in text and "<script" not in text
+    rendered = render_offline(page, SCREENSHOTS / "report.png")
+    assert len(rendered.images) == len(paths.FIGURE_NAMES)
+    assert all(i["complete"] and i["width"] > 0 and i["height"] > 0 for i in rendered.images), rendered.images
+    assert rendered.console_errors == [] and rendered.failed_requests == []
+    assert rendered.external_requests == []
+
+
+def assert_every_chart_drawn(rendered, n_charts: int, n_images: int) -> None:
+    assert len(rendered.charts) == n_charts, rendered.charts
+    for chart in rendered.charts:
+        assert chart["kind"] in ("svg", "canvas") and chart["width"] > 0 and chart["height"] > 0, chart
+        assert chart["ink"] > 10, f"chart {chart['id']} is blank"
+    assert len(rendered.images) == n_images
+    assert all(i["complete"] and i["width"] > 0 for i in rendered.images), rendered.images
+    assert rendered.console_errors == [], rendered.console_errors
+    assert rendered.failed_requests == [] and rendered.external_requests == []
+
+
+# two loss plots and one confusion matrix per model, from dvc.yaml's top-level plots
+N_VEGA_PLOTS = 2 + len(paths.MODEL_NAMES)
+
+
+def test_dvc_plots_show_renders_offline(reproduced):
+    root, env, _ = reproduced
+    run(["dvc", "plots", "show", "-o", "plots_show"], root, env)
+    page = root / "plots_show" / "index.html"
+    assert "cdn.jsdelivr" not in page.read_text()
+    rendered = render_offline(page, SCREENSHOTS / "dvc_plots_show.png", N_VEGA_PLOTS)
+    assert_every_chart_drawn(rendered, N_VEGA_PLOTS, len(paths.FIGURE_NAMES))
+
+
+def test_dvc_plots_diff_shows_two_revisions_offline(mlp_changed):
+    root, env, _ = mlp_changed
+    run(["dvc", "plots", "diff", "HEAD~1", "-o", "plots_diff"], root, env)
+    page = root / "plots_diff" / "index.html"
+    rendered = render_offline(page, SCREENSHOTS / "dvc_plots_diff.png", N_VEGA_PLOTS)
+    # each figure once per revision; each vega plot overlays both revisions
+    assert_every_chart_drawn(rendered, N_VEGA_PLOTS, 2 * len(paths.FIGURE_NAMES))
+    assert {i["src"].split("_plots_")[0] for i in rendered.images} == {"static/HEAD~1", "static/workspace"}
 
 
 def test_offline_without_mirror_falls_back_and_still_passes(tmp_path, mirror):
