@@ -1,6 +1,6 @@
 """The accuracy gate: fail, naming the model, when a validation accuracy is below its floor.
 
-Usage: python -m stages.check_accuracy   (reads metrics/ and params.yaml `accuracy_floors`)"""
+Usage: python -m stages.check_accuracy   (reads metrics/ and params.yaml `ci.accuracy_floors`)"""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def below_floor(accuracies: dict[str, float], floors: dict[str, float]) -> list[
 
 
 def main(argv: list[str]) -> None:
-    floors = load_params().accuracy_floors
+    floors = load_params().ci.accuracy_floors
     accuracies = {
         name: read_json(paths.metrics_file(name))["valid"]["accuracy"] for name in paths.MODEL_NAMES
     }

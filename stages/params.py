@@ -62,12 +62,18 @@ class MLPParams:
 
 
 @dataclass(frozen=True)
+class CIParams:
+    accuracy_floors: dict[str, float]  # per model: minimum validation accuracy
+    metrics_tolerance: float  # largest allowed |reproduced - committed| of any metric
+
+
+@dataclass(frozen=True)
 class Params:
     seed: int
     data: DataParams
     prepare: PrepareParams
     models: dict[str, ScipyModelParams | TorchModelParams | MLPParams]
-    accuracy_floors: dict[str, float]
+    ci: CIParams
 
 
 # --- small checkers: each returns None when the value is fine, else what is allowed ---------
@@ -155,9 +161,6 @@ MODEL_SCHEMAS: dict[str, tuple[dict[str, Check], type]] = {
 }
 assert tuple(MODEL_SCHEMAS) == paths.MODEL_NAMES
 
-TOP_LEVEL = ("seed", "data", "prepare", "models", "accuracy_floors")
-
-
 def _section(raw: Any, where: str, schema: dict[str, Check]) -> dict[str, Any]:
     """Check one mapping against its schema: no missing, unknown or out-of-range keys."""
     if not isinstance(raw, dict):
@@ -186,7 +189,7 @@ def parse_params(raw: Any) -> Params:
             "data": lambda v: None,
             "prepare": lambda v: None,
             "models": lambda v: None,
-            "accuracy_floors": lambda v: None,
+            "ci": lambda v: None,
         },
     )
     data = _section(top["data"], "data", DATA_SCHEMA)
@@ -195,9 +198,14 @@ def parse_params(raw: Any) -> Params:
     models = {}
     for name, (schema, cls) in MODEL_SCHEMAS.items():
         models[name] = cls(**_section(models_raw[name], f"models.{name}", schema))
+    ci = _section(
+        top["ci"],
+        "ci",
+        {"accuracy_floors": lambda v: None, "metrics_tolerance": number_between_closed(0, 1)},
+    )
     floors = _section(
-        top["accuracy_floors"],
-        "accuracy_floors",
+        ci["accuracy_floors"],
+        "ci.accuracy_floors",
         {name: number_between_closed(0, 1) for name in MODEL_SCHEMAS},
     )
     return Params(
@@ -216,7 +224,10 @@ def parse_params(raw: Any) -> Params:
             standardize_on=prepare["standardize_on"],
         ),
         models=models,
-        accuracy_floors={name: float(v) for name, v in floors.items()},
+        ci=CIParams(
+            accuracy_floors={name: float(v) for name, v in floors.items()},
+            metrics_tolerance=float(ci["metrics_tolerance"]),
+        ),
     )
 
 

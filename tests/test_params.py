@@ -20,7 +20,7 @@ def test_committed_params_are_the_notebooks(raw):
     assert params.prepare.features == ("Longitude", "Latitude")
     assert params.models["mlp"].hidden == 100 and params.models["mlp"].epochs == 1000
     assert params.models["logreg_torch"].lr == 0.1
-    assert set(params.models) == set(paths.MODEL_NAMES) == set(params.accuracy_floors)
+    assert set(params.models) == set(paths.MODEL_NAMES) == set(params.ci.accuracy_floors)
 
 
 @pytest.mark.parametrize(
