@@ -46,7 +46,7 @@ def read_ames(path: Path, features: tuple[str, ...]) -> "pd.DataFrame":
         frame = pd.read_csv(path, compression="gzip")
     except FileNotFoundError:
         raise UserError(f"{path}: not found; run `dvc repro download`") from None
-    except (OSError, EOFError, UnicodeDecodeError, pd.errors.ParserError) as err:
+    except (OSError, EOFError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise UserError(f"{path}: not a gzipped CSV file ({err})") from None
     for column in (PRICE_COLUMN, *features):
         if column not in frame.columns:

@@ -30,6 +30,7 @@ MIRROR_ENV = "AMES_DATA_MIRROR"
 FALLBACK_PACKAGE, FALLBACK_DATASET = "modeldata", "ames"
 FALLBACK_ROWS = 2930
 MAX_BACKOFF_SECONDS = 4.0
+CHUNK_BYTES = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,33 @@ def _as_url(location: str) -> str:
     return location if "://" in location else Path(location).resolve().as_uri()
 
 
+def _read_all(response, deadline: float) -> bytes:
+    """Read the body in chunks: a server that trickles bytes cannot hold us past the deadline,
+    and a body shorter than its Content-Length is a truncation, not the data."""
+    chunks, received = [], 0
+    expected = response.headers.get("Content-Length")
+    while True:
+        if time.monotonic() > deadline:
+            raise Unreachable(f"timed out after {received} bytes")
+        chunk = response.read(CHUNK_BYTES)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        received += len(chunk)
+    if expected is not None and expected.isdigit() and received != int(expected):
+        raise Unreachable(f"truncated body ({received} of {expected} bytes)")
+    return b"".join(chunks)
+
+
 def fetch_once(location: str, timeout: float) -> bytes:
-    """One attempt; raises Unreachable for transient faults and Rejected for permanent ones."""
+    """One attempt, at most ``timeout`` seconds in all; raises Unreachable for transient
+    faults and Rejected for permanent ones. Redirects are followed."""
+    deadline = time.monotonic() + timeout
     try:
         with urllib.request.urlopen(_as_url(location), timeout=timeout) as response:
-            return response.read()
+            return _read_all(response, deadline)
     except urllib.error.HTTPError as err:
-        if err.code >= 500:
+        if err.code >= 500 or err.code in (408, 429):
             raise Unreachable(f"HTTP {err.code} {err.reason}") from None
         raise Rejected(f"HTTP {err.code} {err.reason}") from None
     except urllib.error.URLError as err:
@@ -70,11 +91,12 @@ def fetch_once(location: str, timeout: float) -> bytes:
     except http.client.IncompleteRead as err:
         raise Unreachable(f"truncated body ({len(err.partial)} bytes received)") from None
     except (TimeoutError, ConnectionError, http.client.HTTPException) as err:
-        raise Unreachable(f"{type(err).__name__}: {err}") from None
+        raise Unreachable(f"{type(err).__name__}: {err}".rstrip(": ")) from None
 
 
 def fetch_verified(source: Source, sha256: str, timeout: float, retries: int) -> bytes:
-    """Fetch with retries; return bytes only when they match ``sha256``."""
+    """Fetch with retries; return bytes only when they match ``sha256``. Time spent on one
+    source is bounded: (retries + 1) x timeout plus at most retries x MAX_BACKOFF_SECONDS."""
     for attempt in range(retries + 1):
         try:
             data = fetch_once(source.location, timeout)
@@ -123,7 +145,10 @@ def acquire(params: DataParams, mirror: str | None) -> tuple[bytes, dict]:
             log.warning("%s", failures[-1])
             continue
         log.info("using %s %s (sha256 verified)", source.kind, source.location)
-        return data, {"source": source.kind, "location": source.location, "sha256": params.sha256}
+        # A mirror's path differs from machine to machine; recording it would make the same
+        # bytes look like new data to DVC. The checksum says which file it was.
+        location = params.url if source.kind == "url" else f"${MIRROR_ENV}"
+        return data, {"source": source.kind, "location": location, "sha256": params.sha256}
     if not all_unreachable:
         # A source answered with bytes we must not use: that is a configuration error,
         # not an outage, so falling back would hide it.

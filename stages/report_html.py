@@ -113,7 +113,8 @@ def render_report(
     counts = ", ".join(f"tier {k}: {v}" for k, v in data_summary["class_counts"].items())
     sections = [
         "<h1>Ames price tiers from longitude and latitude</h1>",
-        f"<p>Data: {escape(source['source'])} ({escape(source['location'])}); {data_summary['n_rows']} "
+        f"<p>Data: {escape(source['source'])} ({escape(source['location'])}, sha256 "
+        f"{escape(source['sha256'][:12])}…); {data_summary['n_rows']} "
         f"houses ({counts}); {data_summary['n_train']} train / {data_summary['n_valid']} "
         f"validation rows.</p>",
         "<h2>The five models</h2>",

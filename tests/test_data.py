@@ -111,3 +111,24 @@ def test_read_ames_rejects_a_file_that_is_not_gzip(tmp_path):
 def test_too_many_classes_is_a_clear_error():
     with pytest.raises(UserError, match="too few"):
         prepare(synthetic_frame(5), PARAMS)
+
+
+def test_an_empty_tier_is_a_clear_error():
+    # every house at the same price: all ranks tie, so the outer tiers stay empty
+    frame = synthetic_frame(30).assign(Sale_Price=150_000)
+    with pytest.raises(UserError, match="price tier 0 is empty after binning 30 rows into 3 tiers"):
+        prepare(frame, PARAMS)
+
+
+def test_an_empty_gzip_is_a_clear_error(tmp_path):
+    path = tmp_path / "a.csv.gz"
+    path.write_bytes(gzip.compress(b""))
+    with pytest.raises(UserError, match="not a gzipped CSV"):
+        read_ames(path, PARAMS.features)
+
+
+def test_infinite_values_are_named(tmp_path):
+    frame = synthetic_frame().astype({"Latitude": float})
+    frame.loc[7, "Latitude"] = np.inf
+    with pytest.raises(UserError, match="column 'Latitude' has 1 NaN or infinite values \\(first at row 7\\)"):
+        read_ames(write_csv_gz(tmp_path / "a.csv.gz", frame), PARAMS.features)

@@ -65,9 +65,11 @@ def experiments(root, env) -> list[dict]:
 
 
 def test_every_queued_run_succeeded(swept):
-    _, _, status = swept
+    root, env, status = swept
+    failed = re.findall(r"^\w+\s+(\S+)\s+.*\bFailed\b", status, re.M)
+    logs = "\n".join(run(["dvc", "queue", "logs", name], root, env) for name in failed)
+    assert failed == [], f"{status}\n{logs}"
     assert status.count("Success") == MLP_GRID + TORCH_LR_RUNS, status
-    assert "Failed" not in status
 
 
 def test_the_mlp_grid_covers_every_combination(swept):
