@@ -75,16 +75,53 @@ def train_softmax_regression_torch(
     return TorchFit(linear_layers(model), history)
 
 
+def build_mlp(n_features: int, hidden: int, n_classes: int, seed: int) -> nn.Sequential:
+    """The notebook's MLP with its seeded initial weights (the parity check starts here too)."""
+    torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Linear(in_features=n_features, out_features=hidden, bias=True),
+        nn.ReLU(),
+        nn.Linear(in_features=hidden, out_features=n_classes, bias=True),
+    )
+
+
 def train_mlp(
     X: np.ndarray, y: np.ndarray, n_classes: int, hidden: int, lr: float, epochs: int, seed: int
 ) -> TorchFit:
     """Looking ahead: Linear -> ReLU -> Linear, trained like softmax regression."""
-    torch.manual_seed(seed)
     X_t, y_t = _tensors(X, y, torch.int64)
-    model = nn.Sequential(
-        nn.Linear(in_features=X.shape[1], out_features=hidden, bias=True),
-        nn.ReLU(),
-        nn.Linear(in_features=hidden, out_features=n_classes, bias=True),
-    )
+    model = build_mlp(X.shape[1], hidden, n_classes, seed)
     history = train_full_batch_sgd(model, F.cross_entropy, X_t, y_t, lr, epochs)
     return TorchFit(linear_layers(model), history)
+
+
+def fit_lbfgs(
+    X: np.ndarray, y: np.ndarray, out_features: int, seed: int, max_iter: int
+) -> TorchFit:
+    """nn.Linear trained to convergence with L-BFGS in float64: where the notebook's SGD
+    epochs would end if they ran long enough (used by the parity check). One output: the
+    linear regression (F.mse_loss); more: the softmax regression (F.cross_entropy)."""
+    torch.manual_seed(seed)
+    X_t = torch.tensor(X, dtype=torch.float64)
+    if out_features == 1:
+        y_t = torch.tensor(y, dtype=torch.float64)
+        loss_of_output = lambda out, target: F.mse_loss(out.flatten(), target)  # noqa: E731
+    else:
+        y_t = torch.tensor(y, dtype=torch.int64)
+        loss_of_output = F.cross_entropy
+    model = nn.Linear(X.shape[1], out_features, bias=True).double()
+    optimizer = torch.optim.LBFGS(
+        model.parameters(), max_iter=max_iter, tolerance_grad=1e-12, tolerance_change=1e-15,
+        history_size=20, line_search_fn="strong_wolfe",
+    )
+    losses: list[float] = []
+
+    def closure():
+        optimizer.zero_grad()
+        loss = loss_of_output(model(X_t), y_t)
+        loss.backward()
+        losses.append(loss.item())
+        return loss
+
+    optimizer.step(closure)
+    return TorchFit(linear_layers(model), losses)

@@ -62,6 +62,18 @@ class MLPParams:
 
 
 @dataclass(frozen=True)
+class ParityParams:
+    """The parity stage: every model against a reference implementation."""
+
+    lbfgs_max_iter: int  # torch softmax regression trained to convergence, inside parity only
+    linear_regression: float  # max |diff| of weights, bias, validation predictions
+    probabilities: float  # max |diff| of softmax regression validation probabilities
+    prediction_mismatches: int  # validation predictions allowed to differ (near-ties)
+    centred_weights: float  # max |diff| of softmax weights, centred over classes
+    mlp_loss: float  # max |diff| of the MLP's per-epoch training loss vs sklearn
+
+
+@dataclass(frozen=True)
 class CIParams:
     accuracy_floors: dict[str, float]  # per model: minimum validation accuracy
     metrics_tolerance: float  # largest allowed |reproduced - committed| of any metric
@@ -73,6 +85,7 @@ class Params:
     data: DataParams
     prepare: PrepareParams
     models: dict[str, ScipyModelParams | TorchModelParams | MLPParams]
+    parity: ParityParams
     ci: CIParams
 
 
@@ -152,6 +165,15 @@ SCIPY_SCHEMA: dict[str, Check] = {"init_seed": int_at_least(0)}
 TORCH_SCHEMA: dict[str, Check] = {"lr": number_above(0), "epochs": int_at_least(1)}
 MLP_SCHEMA: dict[str, Check] = {"hidden": int_at_least(1), **TORCH_SCHEMA}
 
+PARITY_SCHEMA: dict[str, Check] = {
+    "lbfgs_max_iter": int_at_least(1),
+    "linear_regression": number_above(0),
+    "probabilities": number_above(0),
+    "prediction_mismatches": int_at_least(0),
+    "centred_weights": number_above(0),
+    "mlp_loss": number_above(0),
+}
+
 MODEL_SCHEMAS: dict[str, tuple[dict[str, Check], type]] = {
     "linreg_numpy": (SCIPY_SCHEMA, ScipyModelParams),
     "linreg_torch": (TORCH_SCHEMA, TorchModelParams),
@@ -189,6 +211,7 @@ def parse_params(raw: Any) -> Params:
             "data": lambda v: None,
             "prepare": lambda v: None,
             "models": lambda v: None,
+            "parity": lambda v: None,
             "ci": lambda v: None,
         },
     )
@@ -198,6 +221,7 @@ def parse_params(raw: Any) -> Params:
     models = {}
     for name, (schema, cls) in MODEL_SCHEMAS.items():
         models[name] = cls(**_section(models_raw[name], f"models.{name}", schema))
+    parity = _section(top["parity"], "parity", PARITY_SCHEMA)
     ci = _section(
         top["ci"],
         "ci",
@@ -224,6 +248,14 @@ def parse_params(raw: Any) -> Params:
             standardize_on=prepare["standardize_on"],
         ),
         models=models,
+        parity=ParityParams(
+            lbfgs_max_iter=parity["lbfgs_max_iter"],
+            linear_regression=float(parity["linear_regression"]),
+            probabilities=float(parity["probabilities"]),
+            prediction_mismatches=parity["prediction_mismatches"],
+            centred_weights=float(parity["centred_weights"]),
+            mlp_loss=float(parity["mlp_loss"]),
+        ),
         ci=CIParams(
             accuracy_floors={name: float(v) for name, v in floors.items()},
             metrics_tolerance=float(ci["metrics_tolerance"]),

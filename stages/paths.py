@@ -24,6 +24,7 @@ STANDARDIZATION = PREPARED_DIR / "standardization.json"
 MODELS_DIR = Path("models")
 METRICS_DIR = Path("metrics")
 DATA_METRICS = METRICS_DIR / "data.json"
+PARITY_METRICS = METRICS_DIR / "parity.json"
 
 PLOTS_DIR = Path("plots")
 LOSS_DIR = PLOTS_DIR / "loss"

@@ -26,7 +26,8 @@ def main(argv: list[str]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    n_classes = load_params().prepare.n_classes
+    params = load_params()
+    n_classes = params.prepare.n_classes
     split = read_split(paths.TRAIN_CSV, paths.VALID_CSV)
     raw_stats = read_json(paths.STANDARDIZATION)
     stats = Standardization(
@@ -58,7 +59,13 @@ def main(argv: list[str]) -> None:
     for name, png in pngs.items():
         write_bytes(paths.figure_file(name), png)
     page = render_report(
-        metrics, read_json(paths.DATA_METRICS), read_json(paths.RAW_SOURCE), weight_comparisons(models), pngs
+        metrics,
+        read_json(paths.DATA_METRICS),
+        read_json(paths.RAW_SOURCE),
+        weight_comparisons(models),
+        read_json(paths.PARITY_METRICS),
+        params.parity,
+        pngs,
     )
     write_text(paths.REPORT_HTML, page)
     log.info("wrote %d figures and %s", len(pngs), paths.REPORT_HTML)

@@ -7,6 +7,7 @@ import base64
 from html import escape
 
 from stages.analysis import PairComparison, best_by_valid_accuracy
+from stages.references import LABELS, tolerance_for
 
 OPTIMIZES = {
     "linreg_numpy": "MSE of the tier number, scipy.optimize.minimize (BFGS)",
@@ -46,6 +47,25 @@ def model_table(metrics: dict[str, dict]) -> str:
             f"<td>{_fmt(m['train']['accuracy'])}</td><td>{_fmt(m['valid']['loss'])}</td>"
             f"<td>{_fmt(m['valid']['accuracy'])}</td></tr>"
         )
+    return "<table>" + "\n".join(rows) + "</table>"
+
+
+def parity_table(parity: dict, tolerances) -> str:
+    """metrics/parity.json as a table: each model against a reference nobody here wrote."""
+    rows = ["<tr><th>model</th><th>reference</th><th>quantity</th><th>max |difference|</th><th>tolerance</th><th></th></tr>"]
+    for model, references in parity.items():
+        for reference, quantities in references.items():
+            for quantity, difference in quantities.items():
+                tolerance = tolerance_for(model, quantity, tolerances)
+                if tolerance is None:
+                    limit, ok = "information", ""
+                else:
+                    limit, ok = f"{tolerance:g}", "✔" if difference <= tolerance else "✘"
+                rows.append(
+                    f"<tr><td>{escape(LABELS.get(model, model))}</td><td class='text'>{escape(LABELS[reference])}</td>"
+                    f"<td class='text'>{escape(LABELS[quantity])}</td><td>{difference:.3g}</td>"
+                    f"<td>{limit}</td><td>{ok}</td></tr>"
+                )
     return "<table>" + "\n".join(rows) + "</table>"
 
 
@@ -108,6 +128,8 @@ def render_report(
     data_summary: dict,
     source: dict,
     pairs: list[PairComparison],
+    parity: dict,
+    parity_tolerances,
     figures: dict[str, bytes],
 ) -> str:
     counts = ", ".join(f"tier {k}: {v}" for k, v in data_summary["class_counts"].items())
@@ -137,6 +159,14 @@ def render_report(
         "<div class='answer'>"
         + WHY_ACCURACY.format(mse=metrics["linreg_numpy"]["valid"]["loss"], ce=metrics["logreg_numpy"]["valid"]["loss"])
         + "</div>",
+        "<h2>Parity: every model against a reference implementation</h2>",
+        "<p>The NumPy and PyTorch versions of each model are the same model: each is checked "
+        "against code nobody here wrote (the closed-form least-squares solution, scikit-learn, "
+        "and PyTorch's L-BFGS run to convergence). The <code>parity</code> stage fails when a "
+        "difference exceeds its tolerance in <code>params.yaml</code>. The PyTorch linear models "
+        "are checked trained to convergence; as this run trained them (a fixed number of SGD "
+        "epochs) their distance from the optimum is shown for information.</p>",
+        parity_table(parity, parity_tolerances),
         "<h2>Data</h2>",
         _img(figures["class_histogram"], "price tier histogram"),
         _img(figures["feature_histogram"], "feature histogram"),

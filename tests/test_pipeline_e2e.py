@@ -34,7 +34,9 @@ def test_cold_repro_runs_every_stage_whose_outputs_are_not_committed(reproduced)
     _, _, output = reproduced
     expected = ["download", "prepare", *(f"train@{m}" for m in paths.MODEL_NAMES), "plots_template"]
     assert sorted(stages_run(output)) == sorted(expected)
-    # the figures are committed and their inputs came out identical, so DVC keeps them
+    # their outputs are committed and their inputs came out identical, so DVC keeps them
+    # (test_robustness_e2e forces every stage, parity included)
+    assert "Stage 'parity' didn't change, skipping" in output
     assert "Stage 'report' didn't change, skipping" in output
 
 
@@ -97,9 +99,12 @@ def test_mlp_beats_logistic_regression(reproduced):
 def test_reproduced_outputs_equal_the_committed_ones(reproduced):
     """A fresh clone's `dvc repro` reproduces metrics/ and plot data byte for byte."""
     root, _, _ = reproduced
-    committed = [*paths.METRICS_DIR.glob("*.json"), *paths.LOSS_DIR.glob("*.csv"), *paths.PREDICTIONS_DIR.glob("*.csv")]
-    committed = [p.relative_to(REPO) if p.is_absolute() else p for p in (REPO / c for c in committed)]
-    assert len(committed) == 1 + 3 * len(paths.MODEL_NAMES)
+    committed = [
+        p.relative_to(REPO)
+        for d in (paths.METRICS_DIR, paths.LOSS_DIR, paths.PREDICTIONS_DIR)
+        for p in sorted((REPO / d).iterdir())
+    ]
+    assert len(committed) == 2 + 3 * len(paths.MODEL_NAMES)  # + data.json and parity.json
     for path in committed:
         assert (root / path).read_bytes() == (REPO / path).read_bytes(), f"{path} differs"
 
@@ -125,9 +130,9 @@ def mlp_changed(reproduced):
     return root, env, output
 
 
-def test_changing_one_model_reruns_only_that_model_and_the_report(mlp_changed):
+def test_changing_one_model_reruns_only_that_model_its_parity_check_and_the_report(mlp_changed):
     _, _, output = mlp_changed
-    assert sorted(stages_run(output)) == ["report", "train@mlp"]
+    assert sorted(stages_run(output)) == ["parity", "report", "train@mlp"]
 
 
 def test_drift_check_fails_naming_the_moved_metric(mlp_changed):

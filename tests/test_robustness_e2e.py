@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 from stages import paths
 
+from .conftest import REPO
 from .dvc_helpers import copy_repo, dvc_env, run, stages_run
 
 pytestmark = pytest.mark.e2e
@@ -50,8 +53,8 @@ def clone_b(tmp_path_factory, mirror):
 
 def test_two_cold_runs_in_separate_clones_are_byte_identical(clone_a, clone_b):
     a, b = outputs(clone_a[0]), outputs(clone_b[0])
-    # data.json; per model: metrics, model, loss curve, predictions; the figures; report.html
-    assert len(a) == 1 + 4 * len(paths.MODEL_NAMES) + len(paths.FIGURE_NAMES) + 1
+    # data.json, parity.json; per model: metrics, model, loss curve, predictions; figures; report
+    assert len(a) == 2 + 4 * len(paths.MODEL_NAMES) + len(paths.FIGURE_NAMES) + 1
     assert a.keys() == b.keys()
     differing = [name for name in a if a[name] != b[name]]
     assert differing == []
@@ -123,3 +126,20 @@ def test_remote_round_trip_loses_nothing(clone_a, tmp_path):
     assert stages_run(run(["dvc", "repro"], clone, env)) == []
     assert outputs(clone) == outputs(root)
     assert (clone / paths.RAW_CSV).read_bytes() == (root / paths.RAW_CSV).read_bytes()
+
+
+def test_parity_stage_fails_naming_the_model_when_beyond_tolerance(clone_a, tmp_path):
+    root, env = clone_a
+    for path in (paths.TRAIN_CSV, paths.VALID_CSV, paths.loss_curve_file("mlp"), *map(paths.model_file, paths.MODEL_NAMES)):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / path, tmp_path / path)
+    params = (root / paths.PARAMS).read_text()
+    (tmp_path / paths.PARAMS).write_text(params.replace("mlp_loss: 1.0e-5", "mlp_loss: 1.0e-12"))
+    result = subprocess.run(
+        [sys.executable, "-m", "stages.parity"], cwd=tmp_path, capture_output=True, text=True,
+        env={**env, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (error,) = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert "parity check failed: mlp vs sklearn MLPClassifier" in error and "(tolerance 1e-12)" in error
+    assert not (tmp_path / paths.PARITY_METRICS).exists()
