@@ -56,10 +56,10 @@ def train_model(name: str, split: "Split", params: "Params") -> TrainedModel:
         from stages import models_numpy
 
         if name == "linreg_numpy":
-            fit = models_numpy.fit_linear_regression(X, y, p.init_seed)
+            fit = models_numpy.fit_linear_regression(X, y, p.init_seed, p.analytic_gradient)
             layers = [(fit.weights.reshape(-1, 1), np.reshape(fit.bias, 1))]
         else:
-            fit = models_numpy.fit_softmax_regression(X, y, n_classes, p.init_seed)
+            fit = models_numpy.fit_softmax_regression(X, y, n_classes, p.init_seed, p.analytic_gradient)
             layers = [(fit.weights, fit.bias)]
         summary = {
             "initial_loss": fit.initial_loss,

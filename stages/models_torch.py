@@ -29,7 +29,7 @@ def train_full_batch_sgd(
     model: nn.Module, loss_of_output, X: torch.Tensor, y: torch.Tensor, lr: float, epochs: int
 ) -> list[float]:
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    losses = torch.empty(epochs)
+    losses = torch.empty(epochs, dtype=X.dtype)
     for epoch in range(epochs):
         loss = loss_of_output(model(X), y)
         optimizer.zero_grad()
@@ -86,11 +86,19 @@ def build_mlp(n_features: int, hidden: int, n_classes: int, seed: int) -> nn.Seq
 
 
 def train_mlp(
-    X: np.ndarray, y: np.ndarray, n_classes: int, hidden: int, lr: float, epochs: int, seed: int
+    X: np.ndarray,
+    y: np.ndarray,
+    n_classes: int,
+    hidden: int,
+    lr: float,
+    epochs: int,
+    seed: int,
+    dtype: torch.dtype = torch.float32,
 ) -> TorchFit:
-    """Looking ahead: Linear -> ReLU -> Linear, trained like softmax regression."""
-    X_t, y_t = _tensors(X, y, torch.int64)
-    model = build_mlp(X.shape[1], hidden, n_classes, seed)
+    """Looking ahead: Linear -> ReLU -> Linear, trained like softmax regression. float32 as
+    in the notebook; the parity check retrains it in float64 from the same initial weights."""
+    X_t, y_t = torch.tensor(X, dtype=dtype), torch.tensor(y, dtype=torch.int64)
+    model = build_mlp(X.shape[1], hidden, n_classes, seed).to(dtype)
     history = train_full_batch_sgd(model, F.cross_entropy, X_t, y_t, lr, epochs)
     return TorchFit(linear_layers(model), history)
 

@@ -10,6 +10,7 @@ from stages.data import (
     prepare,
     read_ames,
     read_split_csv,
+    split_indices,
     write_split_csv,
 )
 from stages.files import UserError
@@ -132,3 +133,14 @@ def test_infinite_values_are_named(tmp_path):
     frame.loc[7, "Latitude"] = np.inf
     with pytest.raises(UserError, match="column 'Latitude' has 1 NaN or infinite values \\(first at row 7\\)"):
         read_ames(write_csv_gz(tmp_path / "a.csv.gz", frame), PARAMS.features)
+
+
+@pytest.mark.parametrize("n_rows, test_size, seed", [(2930, 0.2, 42), (30, 0.2, 42), (101, 0.33, 7), (10, 0.5, 0)])
+def test_split_indices_equal_sklearns_train_test_split(n_rows, test_size, seed):
+    from sklearn.model_selection import train_test_split
+
+    rows = np.arange(n_rows)
+    sk_train, sk_test = train_test_split(rows, test_size=test_size, random_state=seed)
+    train, test = split_indices(n_rows, test_size, seed)
+    np.testing.assert_array_equal(train, sk_train)
+    np.testing.assert_array_equal(test, sk_test)

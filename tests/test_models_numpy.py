@@ -83,3 +83,42 @@ def test_same_seed_same_fit(separable):
     a = fit_softmax_regression(X_train, y_train, 3, init_seed=5)
     b = fit_softmax_regression(X_train, y_train, 3, init_seed=5)
     np.testing.assert_array_equal(a.weights, b.weights)
+
+
+@pytest.mark.parametrize("n_classes", [1, 3])
+def test_analytic_gradients_match_finite_differences(n_classes):
+    import scipy.optimize
+
+    from stages.models_numpy import cross_entropy_loss_and_gradient, mse_loss_and_gradient
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(40, 2))
+    if n_classes == 1:
+        target, shapes, fn = rng.normal(size=40), [(2,), ()], mse_loss_and_gradient
+    else:
+        target, shapes, fn = np.eye(3)[rng.integers(0, 3, 40)], [(2, 3), (3,)], cross_entropy_loss_and_gradient
+    flat, unflatten = flatten([np.zeros(s) for s in shapes])
+    for _ in range(5):
+        point = rng.normal(size=flat.shape)
+        error = scipy.optimize.check_grad(
+            lambda p: fn(*unflatten(p), X, target)[0],
+            lambda p: flatten(fn(*unflatten(p), X, target)[1])[0],
+            point,
+        )
+        assert error < 1e-6
+
+
+def test_analytic_gradient_reaches_the_same_optimum(separable):
+    X_train, y_train, _, _ = separable
+    # overlapping classes so the optimum is finite: flip a fifth of the labels
+    y_noisy = np.where(np.arange(len(y_train)) % 5 == 0, (y_train + 1) % 3, y_train)
+    numeric = fit_softmax_regression(X_train, y_noisy, 3, init_seed=0)
+    analytic = fit_softmax_regression(X_train, y_noisy, 3, init_seed=0, analytic_gradient=True)
+    assert analytic.final_loss == pytest.approx(numeric.final_loss, abs=1e-7)
+    np.testing.assert_allclose(
+        softmax(linear_forward(X_train, analytic.weights, analytic.bias)),
+        softmax(linear_forward(X_train, numeric.weights, numeric.bias)),
+        atol=1e-4,
+    )
+    line = fit_linear_regression(X_train, X_train @ [0.3, -0.2] + 1.0, 0, analytic_gradient=True)
+    np.testing.assert_allclose(line.weights, [0.3, -0.2], atol=1e-6)

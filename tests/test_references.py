@@ -21,7 +21,7 @@ from stages.references import (
 
 TOL = ParityParams(
     lbfgs_max_iter=500, linear_regression=1e-5, probabilities=1e-4, prediction_mismatches=1,
-    centred_weights=1e-3, mlp_loss=1e-5,
+    centred_weights=1e-3, mlp_loss=1e-10,
 )
 
 
@@ -91,8 +91,9 @@ def test_softmax_regression_passes_and_a_transposed_weight_matrix_is_caught(blob
 def test_mlp_matches_sklearn_and_a_wrong_learning_rate_is_caught(blobs):
     initial = models_torch.linear_layers(models_torch.build_mlp(2, 8, 3, seed=1))
     curve = sklearn_mlp_loss_curve(initial, blobs.X_train, blobs.y_train, lr=0.1, epochs=50)
-    right = models_torch.train_mlp(blobs.X_train, blobs.y_train, 3, hidden=8, lr=0.1, epochs=50, seed=1)
-    wrong = models_torch.train_mlp(blobs.X_train, blobs.y_train, 3, hidden=8, lr=0.11, epochs=50, seed=1)
+    f64 = models_torch.torch.float64
+    right = models_torch.train_mlp(blobs.X_train, blobs.y_train, 3, hidden=8, lr=0.1, epochs=50, seed=1, dtype=f64)
+    wrong = models_torch.train_mlp(blobs.X_train, blobs.y_train, 3, hidden=8, lr=0.101, epochs=50, seed=1, dtype=f64)
     assert max_abs_diff(right.loss_history, curve) < TOL.mlp_loss
     assert max_abs_diff(wrong.loss_history, curve) > TOL.mlp_loss
 
@@ -110,11 +111,12 @@ def test_parity_of_a_whole_run_passes(blobs):
     mlp = MLPParams(hidden=8, lr=0.1, epochs=50)
     history = models_torch.train_mlp(blobs.X_train, blobs.y_train, 3, mlp.hidden, mlp.lr, mlp.epochs, seed=3).loss_history
     comparisons = parity_comparisons(layers, np.array(history), blobs, 3, 3, mlp, TOL)
-    # 3 linear regressions x 2 references x 3 quantities; logreg_numpy: 2; two logreg_torch: 3 each; mlp
-    assert len(comparisons) == 3 * 2 * 3 + 2 + 2 * 3 + 1
+    # 3 linear regressions x 2 references x 3 quantities; logreg_numpy: 2; two logreg_torch: 3
+    # each; two mlp (float64 retrained, and as trained)
+    assert len(comparisons) == 3 * 2 * 3 + 2 + 2 * 3 + 2
     assert all(c.ok for c in comparisons), [c.describe() for c in comparisons if not c.ok]
     checked = {c.model for c in comparisons if c.tolerance is not None}
-    assert checked == {"linreg_numpy", "linreg_torch_lbfgs", "logreg_numpy", "logreg_torch_lbfgs", "mlp"}
+    assert checked == {"linreg_numpy", "linreg_torch_lbfgs", "logreg_numpy", "logreg_torch_lbfgs", "mlp_float64"}
 
 
 def test_an_unconverged_sgd_run_is_information_not_failure(blobs):

@@ -134,12 +134,13 @@ def test_parity_stage_fails_naming_the_model_when_beyond_tolerance(clone_a, tmp_
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / path, tmp_path / path)
     params = (root / paths.PARAMS).read_text()
-    (tmp_path / paths.PARAMS).write_text(params.replace("mlp_loss: 1.0e-5", "mlp_loss: 1.0e-12"))
+    (tmp_path / paths.PARAMS).write_text(params.replace("linear_regression: 1.0e-5", "linear_regression: 1.0e-12"))
     result = subprocess.run(
         [sys.executable, "-m", "stages.parity"], cwd=tmp_path, capture_output=True, text=True,
         env={**env, "PYTHONPATH": str(REPO)},
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     (error,) = [line for line in result.stderr.splitlines() if "error:" in line]
-    assert "parity check failed: mlp vs sklearn MLPClassifier" in error and "(tolerance 1e-12)" in error
+    assert "parity check failed: linreg_numpy vs numpy.linalg.lstsq: weights differ by" in error
+    assert "(tolerance 1e-12)" in error
     assert not (tmp_path / paths.PARITY_METRICS).exists()

@@ -1,0 +1,248 @@
+"""The benchmark: the notebook as one script against the pipeline as `dvc repro` runs it.
+
+Usage: python -m benchmarks.run [--repeats 5] [--output BENCHMARKS.md]
+Needs the data locally ($AMES_DATA_MIRROR) and `dvc` on PATH (the activated venv).
+
+In each repetition, in this order: the baseline script; a cold `dvc repro --force` in a
+fresh copy of the repository with an empty DVC cache (every stage runs, parity included);
+a no-op `dvc repro`; `dvc repro` after changing only models.mlp.hidden; and after changing
+only models.logreg_numpy.init_seed (new values each time, so DVC's run cache cannot skip
+the work). Then, once: each stage's wall time split into imports (python -X importtime)
+and work, and the MLP's 1000 epochs in our loop against the notebook's loop.
+Prints a table and writes it, with the ratios to the baseline, to --output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = REPO / "benchmarks" / "notebook_baseline.py"
+LOG = "benchmarks/stage_times.log"
+
+TARGETS = {  # ratio to the baseline script, from the speed issue
+    "cold dvc repro": ("<=", 1.8),
+    "dvc repro, models.mlp.hidden changed": ("<=", 0.5),
+    "dvc repro, models.logreg_numpy changed": ("<=", 0.5),
+    "no-op dvc repro": ("<=", 0.15),
+}
+
+
+def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark: {' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
+    return elapsed, result.stdout + result.stderr
+
+
+def fresh_copy(dest: Path, env: dict) -> Path:
+    """The files git carries (committed or not), in a new git repo: a fresh clone's state."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO, capture_output=True, check=True,
+    ).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (REPO / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, dest / name)
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
+        subprocess.run(cmd, cwd=dest, env=env, check=True, capture_output=True)
+    return dest
+
+
+def set_param(root: Path, dotted: str, value) -> None:
+    path = root / "params.yaml"
+    params = yaml.safe_load(path.read_text())
+    *parents, leaf = dotted.split(".")
+    node = params
+    for key in parents:
+        node = node[key]
+    node[leaf] = value
+    path.write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def stage_commands(root: Path) -> dict[str, list[str]]:
+    """Each stage's command from dvc.yaml (foreach expanded)."""
+    stages = yaml.safe_load((root / "dvc.yaml").read_text())["stages"]
+    commands = {}
+    for name, stage in stages.items():
+        if "foreach" in stage:
+            for key in stage["foreach"]:
+                commands[f"{name}@{key}"] = shlex.split(stage["do"]["cmd"].replace("${key}", key))
+        else:
+            commands[name] = shlex.split(stage["cmd"])
+    return commands
+
+
+def import_seconds(importtime_stderr: str) -> float:
+    """Sum of the cumulative times of top-level imports in `python -X importtime` output."""
+    total_us = 0
+    for line in importtime_stderr.splitlines():
+        m = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
+        if m and not m.group(2).startswith(" "):
+            total_us += int(m.group(1))
+    return total_us / 1e6
+
+
+def stage_profile(root: Path, env: dict, repeats: int) -> list[tuple[str, float, float]]:
+    """(stage, median wall s, median import s) for each stage, run directly in ``root``."""
+    startup = statistics.median(timed([sys.executable, "-c", "pass"], root, env)[0] for _ in range(5))
+    rows = []
+    for name, cmd in stage_commands(root).items():
+        if cmd[0] == "python":
+            cmd = [sys.executable, "-X", "importtime", *cmd[1:]]
+        walls, imports = [], []
+        for _ in range(repeats):
+            wall, output = timed(cmd, root, env)
+            walls.append(wall)
+            imports.append(import_seconds(output))
+        rows.append((name, statistics.median(walls), statistics.median(imports)))
+    return [(n, w, i) for n, w, i in rows] + [("(python start-up, included above)", startup, 0.0)]
+
+
+MLP_LOOPS = """
+import sys, time
+import numpy as np
+sys.path.insert(0, {repo!r})
+from stages import paths
+from stages.data import read_split
+from stages.models_torch import build_mlp, train_mlp
+import torch, torch.nn.functional as F
+split = read_split(paths.TRAIN_CSV, paths.VALID_CSV)
+
+def notebook_loop():
+    model = build_mlp(2, 100, 3, 42)
+    X, y = torch.tensor(split.X_train, dtype=torch.float32), torch.tensor(split.y_train)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for epoch in range(1000):
+        loss = F.cross_entropy(model(X), y)
+        optimizer.zero_grad(); loss.backward(); optimizer.step()
+        if epoch % 10 == 0:
+            print(f"Epoch {{epoch:03d}}, Loss: {{loss.item():.4f}}", file=open("/dev/null", "w"))
+    return loss.item()
+
+def ours():
+    return train_mlp(split.X_train, split.y_train, 3, 100, 0.1, 1000, 42).loss_history[-1]
+
+for _ in range({repeats}):
+    for name, fn in (("notebook", notebook_loop), ("ours", ours)):
+        t = time.perf_counter(); final = fn(); print(name, time.perf_counter() - t, repr(final))
+"""
+
+
+def summarize(values: list[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md")
+    args = parser.parse_args()
+    mirror = os.environ.get("AMES_DATA_MIRROR")
+    if not mirror or not Path(mirror).is_file():
+        raise SystemExit("benchmark: set AMES_DATA_MIRROR to a local ames.csv.gz")
+    if shutil.which("dvc") is None:
+        raise SystemExit("benchmark: dvc is not on PATH; activate the virtualenv")
+    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@x",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@x"}
+
+    times: dict[str, list[float]] = {k: [] for k in ("notebook script (baseline)", *TARGETS)}
+    baseline_imports, baseline_mlp = [], []
+    with tempfile.TemporaryDirectory(prefix="ames-bench-") as tmp:
+        for i in range(args.repeats):
+            wall, output = timed([sys.executable, str(BASELINE), mirror], REPO, env)
+            times["notebook script (baseline)"].append(wall)
+            timing = dict(re.findall(r"(\w+)=([\d.]+)", output.split("TIMING", 1)[1]))
+            baseline_imports.append(float(timing["imports"]))
+            baseline_mlp.append(float(timing["mlp_loop"]))
+
+            root = fresh_copy(Path(tmp) / f"copy{i}", env)
+            times["cold dvc repro"].append(timed(["dvc", "repro", "--force"], root, env)[0])
+            times["no-op dvc repro"].append(timed(["dvc", "repro"], root, env)[0])
+            set_param(root, "models.mlp.hidden", 101 + i)
+            times["dvc repro, models.mlp.hidden changed"].append(timed(["dvc", "repro"], root, env)[0])
+            set_param(root, "models.logreg_numpy.init_seed", 43 + i)
+            times["dvc repro, models.logreg_numpy changed"].append(timed(["dvc", "repro"], root, env)[0])
+            print(f"repetition {i + 1}/{args.repeats} done", file=sys.stderr)
+
+        profile = stage_profile(root, env, repeats=max(1, min(3, args.repeats)))
+        _, loops = timed([sys.executable, "-c", MLP_LOOPS.format(repo=str(root), repeats=args.repeats)], root, env)
+
+    loop_times: dict[str, list[float]] = {"notebook": [], "ours": []}
+    finals: dict[str, float] = {}
+    for line in loops.splitlines():
+        name, seconds, final = line.split()
+        loop_times[name].append(float(seconds))
+        finals[name] = float(final)
+
+    base = statistics.median(times["notebook script (baseline)"])
+    lines = [
+        "# Benchmarks",
+        "",
+        f"`python -m benchmarks.run --repeats {args.repeats}` on {platform.node() or 'this machine'}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Wall times in seconds over "
+        f"{args.repeats} alternating repetitions; ratio = median / median of the baseline.",
+        "",
+        "| command | median | min | max | ratio to baseline | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, values in times.items():
+        med, lo, hi = summarize(values)
+        target = TARGETS.get(name)
+        verdict = ""
+        if target:
+            ok = med / base <= target[1]
+            verdict = f"{target[0]} {target[1]}x: {'met' if ok else 'NOT met'}"
+        lines.append(f"| {name} | {med:.2f} | {lo:.2f} | {hi:.2f} | {med / base:.2f}x | {verdict} |")
+    nb, ours = statistics.median(loop_times["notebook"]), statistics.median(loop_times["ours"])
+    lines += [
+        "",
+        f"Baseline script: imports {statistics.median(baseline_imports):.2f} s, the MLP's 1000 "
+        f"epochs {statistics.median(baseline_mlp):.2f} s (medians).",
+        "",
+        "## The MLP's 1000 epochs",
+        "",
+        "| loop | median s | min | max | final training loss |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        *(f"| {n} | {summarize(loop_times[n])[0]:.3f} | {min(loop_times[n]):.3f} | {max(loop_times[n]):.3f} | "
+          f"{finals[n]!r} |" for n in ("notebook", "ours")),
+        "",
+        f"Speed-up {nb / ours:.2f}x (target >= 3x: {'met' if nb / ours >= 3 else 'NOT met'}); "
+        f"final loss difference {abs(finals['notebook'] - finals['ours']):.2e} (target <= 1e-6: "
+        f"{'met' if abs(finals['notebook'] - finals['ours']) <= 1e-6 else 'NOT met'}).",
+        "",
+        "## Where each stage's time goes",
+        "",
+        "Each stage's command run directly (no DVC) with `python -X importtime`; imports are the "
+        "top-level modules' cumulative import time, work is the rest.",
+        "",
+        "| stage | wall s | imports s | work s |",
+        "| --- | ---: | ---: | ---: |",
+        *(f"| {n} | {w:.2f} | {i:.2f} | {w - i:.2f} |" for n, w, i in profile),
+    ]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    args.output.write_text(report)
+    (REPO / LOG).write_text("\n".join(f"{k}: {v}" for k, v in times.items()) + "\n")
+
+
+if __name__ == "__main__":
+    main()
