@@ -183,7 +183,8 @@ def main() -> None:
             print(f"repetition {i + 1}/{args.repeats} done", file=sys.stderr)
 
         profile = stage_profile(root, env, repeats=max(1, min(3, args.repeats)))
-        dvc_startup = statistics.median(timed(["dvc", "--version"], root, env)[0] for _ in range(5))
+        dvc_import = [sys.executable, "-c", "import dvc.cli, dvc.repo"]
+        dvc_startup = statistics.median(timed(dvc_import, root, env)[0] for _ in range(5))
         _, loops = timed([sys.executable, "-c", MLP_LOOPS.format(repo=str(root), repeats=args.repeats)], root, env)
 
     loop_times: dict[str, list[float]] = {"notebook": [], "ours": []}
@@ -268,8 +269,14 @@ def main() -> None:
         f"({(wall['train@mlp'] + wall['parity'] + wall['report']) / base:.2f}x); train@logreg_numpy + parity "
         f"+ report {wall['train@logreg_numpy'] + wall['parity'] + wall['report']:.2f} s. Parity (every model "
         f"against scikit-learn and torch references) is on every such path.",
-        f"- No-op: `dvc --version` alone takes {dvc_startup:.2f} s ({dvc_startup / base:.2f}x the baseline); "
-        f"a no-op `dvc repro` is that plus checking {len(stage_names)} stages' hashes.",
+        f"- No-op: starting DVC (importing `dvc.cli` and `dvc.repo`) takes {dvc_startup:.2f} s "
+        f"({dvc_startup / base:.2f}x the baseline); a no-op `dvc repro` is that plus checking "
+        f"{len(stage_names)} stages' dependencies against dvc.lock.",
+        f"- The MLP's loop: the notebook's loop and ours take the same time under the same torch "
+        f"settings ({statistics.median(loop_times['notebook']):.2f} s and {ours:.2f} s): the 1000 epochs "
+        f"are arithmetic on 2344 x 100 tensors (forward, backward, update), not Python overhead. What "
+        f"we gain over the baseline's loop is its per-10-epoch `.item()` and print; 3x would need less "
+        f"arithmetic (other precision or another algorithm), which would change the results.",
     ]
     report = "\n".join(lines) + "\n"
     print(report)
