@@ -164,8 +164,9 @@ def render_report(
         "against code nobody here wrote (the closed-form least-squares solution, scikit-learn, "
         "and PyTorch's L-BFGS run to convergence). The <code>parity</code> stage fails when a "
         "difference exceeds its tolerance in <code>params.yaml</code>. The PyTorch linear models "
-        "are checked trained to convergence; as this run trained them (a fixed number of SGD "
-        "epochs) their distance from the optimum is shown for information.</p>",
+        "are checked trained to convergence and the MLP retrained in float64; as this run "
+        "trained them (a fixed number of SGD epochs, in float32) their distances are shown for "
+        "information.</p>",
         parity_table(parity, parity_tolerances),
         "<h2>Data</h2>",
         _img(figures["class_histogram"], "price tier histogram"),

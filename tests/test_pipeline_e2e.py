@@ -18,7 +18,7 @@ from .browser import render_offline
 from .conftest import REPO
 from .dvc_helpers import copy_repo, dvc_env, load, run, stages_run
 
-SCREENSHOTS = REPO / "plots" / "screenshots"  # gitignored; for a person to look at
+SCREENSHOTS = REPO / "plots" / "screenshots"  # committed, for a person to look at
 
 pytestmark = pytest.mark.e2e
 
