@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import REPO
+from benchmarks.run import fresh_copy
+
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "test",
@@ -21,19 +21,9 @@ GIT_ENV = {
 
 
 def copy_repo(dest: Path) -> Path:
-    """Copy the files git would carry (committed or not yet), then commit them in a new repo."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPO, capture_output=True, check=True,
-    ).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        if (REPO / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, dest / name)
-    run(["git", "init", "-q"], dest)
-    run(["git", "add", "-A"], dest)
-    run(["git", "commit", "-qm", "copy"], dest)
-    return dest
+    """A fresh clone's state: the files git would carry (committed or not yet), committed in
+    a new repo (the benchmark's copy, so tests and benchmark start from the same thing)."""
+    return fresh_copy(dest, {**os.environ, **GIT_ENV})
 
 
 def dvc_env(mirror: Path | None) -> dict[str, str]:
