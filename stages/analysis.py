@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 
 from stages.models import KIND, Layers
+from stages.references import centred, max_abs_diff
 
 # The notebook's four weight matrices, paired NumPy vs PyTorch.
 LINEAR_PAIRS = (("linreg_numpy", "linreg_torch"), ("logreg_numpy", "logreg_torch"))
@@ -30,21 +30,17 @@ def compare_pair(numpy_model: str, torch_model: str, models: dict[str, Layers]) 
     (W_t, b_t), = models[torch_model]
     if W_np.shape != W_t.shape:
         raise ValueError(f"{numpy_model} and {torch_model} weights differ in shape: {W_np.shape} vs {W_t.shape}")
-    centred = None
+    centred_diff = None
     if KIND[numpy_model] == "classification":
-
-        def centre(W, b):
-            return np.vstack([W, b]) - np.vstack([W, b]).mean(axis=1, keepdims=True)
-
-        centred = float(np.abs(centre(W_np, b_np) - centre(W_t, b_t)).max())
+        centred_diff = max_abs_diff(centred(models[numpy_model]), centred(models[torch_model]))
     return PairComparison(
         numpy_model=numpy_model,
         torch_model=torch_model,
         shape=W_np.shape,
         torch_native_shape=W_t.T.shape,
-        max_abs_weight_diff=float(np.abs(W_np - W_t).max()),
-        max_abs_bias_diff=float(np.abs(b_np - b_t).max()),
-        max_abs_centred_diff=centred,
+        max_abs_weight_diff=max_abs_diff(W_np, W_t),
+        max_abs_bias_diff=max_abs_diff(b_np, b_t),
+        max_abs_centred_diff=centred_diff,
     )
 
 

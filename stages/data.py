@@ -103,13 +103,12 @@ def split_and_standardize(
     """Standardize and split as the notebook does (statistics of all rows), or with train-only
     statistics. The split's rows depend only on the row count and split_seed, so both options
     put the same houses in the same split."""
-    n_test = int(np.ceil(params.test_size * len(y)))
-    if n_test < params.n_classes or len(y) - n_test < params.n_classes:
+    train, valid = split_indices(len(y), params.test_size, params.split_seed)
+    if min(len(train), len(valid)) < params.n_classes:
         raise UserError(
             f"{len(y)} rows are too few to split with prepare.test_size = {params.test_size} "
             f"and still have {params.n_classes} rows on each side"
         )
-    train, valid = split_indices(len(y), params.test_size, params.split_seed)
     if params.standardize_on == "all":
         stats = standardization_of(X, params.features, "all")
         X_std = standardize(X, stats)

@@ -105,6 +105,8 @@ def outputs(layers: Layers, X: np.ndarray) -> np.ndarray:
 
 
 def softmax_probabilities(logits: np.ndarray) -> np.ndarray:
+    """Probabilities from logits, written here rather than taken from models_numpy: the
+    softmax under test must not also be the yardstick."""
     z = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
