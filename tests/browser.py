@@ -67,6 +67,19 @@ IMAGE_PROBE = """
 """
 
 
+def save_png(png: bytes, path: Path) -> None:
+    """Re-encode Chromium's PNG with Pillow (matplotlib's dependency): Chromium's encoder
+    gives different bytes for the same pixels, which would churn the committed screenshots."""
+    import io
+
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(buffer, format="PNG", optimize=True)
+    path.write_bytes(buffer.getvalue())
+
+
 def render_offline(page_path: Path, screenshot: Path, expected_charts: int = 0) -> Rendered:
     """Load ``page_path`` with every network request blocked; wait for ``expected_charts``
     vega charts to draw; take a full-page screenshot."""
@@ -100,8 +113,7 @@ def render_offline(page_path: Path, screenshot: Path, expected_charts: int = 0) 
             page.wait_for_timeout(300)  # let the last chart finish drawing
             result.charts = page.evaluate(CHART_PROBE)
             result.images = page.evaluate(IMAGE_PROBE)
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot), full_page=True)
+            save_png(page.screenshot(full_page=True), screenshot)
         finally:
             browser.close()
     return result
