@@ -2,7 +2,10 @@
 
 Usage: dvc metrics diff --json | python -m stages.check_drift
 (`dvc metrics diff` compares HEAD's committed metrics with the workspace; it lists only
-metrics that changed.) The tolerance is params.yaml `ci.metrics_tolerance`."""
+metrics that changed, and prints `{}` when none did.) The tolerance is params.yaml
+`ci.metrics_tolerance`: 0, because every metric is pinned to the bit on every x86-64 CPU.
+Input that is not such a diff (empty, not JSON, another shape, NaN) is an error, never a pass.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,41 @@ import json
 import logging
 import math
 import sys
+from typing import Any
 
 from stages.files import UserError, run_stage
 from stages.params import load_params
 
 log = logging.getLogger("stages.check_drift")
+
+USAGE = "pipe the output of `dvc metrics diff --json` into python -m stages.check_drift"
+
+
+def _reject_constant(name: str) -> None:
+    raise UserError(f"stdin has {name}, which `dvc metrics diff --json` never prints; {USAGE}")
+
+
+def parse_diff(text: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The diff as {metrics file: {metric: {"old": ..., "new": ...}}}, or a UserError."""
+    if not text.strip():
+        raise UserError(f"stdin is empty; {USAGE}")
+    try:
+        diff = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise UserError(f"stdin is not JSON ({err}); {USAGE}") from None
+    if not isinstance(diff, dict):
+        raise UserError(f"stdin is a JSON {type(diff).__name__}, not an object; {USAGE}")
+    for path, metrics in diff.items():
+        if not isinstance(metrics, dict):
+            raise UserError(f"stdin: {path!r} maps to {metrics!r}, not to metrics; {USAGE}")
+        for name, change in metrics.items():
+            if not isinstance(change, dict) or not {"old", "new"} & set(change):
+                raise UserError(f"stdin: {path}:{name} is {change!r}, not an old/new pair; {USAGE}")
+    return diff
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def drifted(diff: dict, tolerance: float) -> list[str]:
@@ -25,9 +58,12 @@ def drifted(diff: dict, tolerance: float) -> list[str]:
             old, new = change.get("old"), change.get("new")
             if old is None or new is None:
                 problems.append(f"{path}:{name} is {'new' if old is None else 'gone'} ({old} -> {new})")
-            elif isinstance(old, (int, float)) and isinstance(new, (int, float)):
+            elif _is_number(old) and _is_number(new):
                 if not math.isclose(old, new, rel_tol=0, abs_tol=tolerance):
-                    problems.append(f"{path}:{name} moved {old!r} -> {new!r} (|diff| {abs(new - old):.3g} > {tolerance:g})")
+                    problems.append(
+                        f"{path}:{name} moved {old!r} -> {new!r} "
+                        f"(|diff| {abs(new - old):.3g} > {tolerance:g})"
+                    )
             elif old != new:
                 problems.append(f"{path}:{name} changed {old!r} -> {new!r}")
     return problems
@@ -35,12 +71,7 @@ def drifted(diff: dict, tolerance: float) -> list[str]:
 
 def main(argv: list[str]) -> None:
     tolerance = load_params().ci.metrics_tolerance
-    text = sys.stdin.read()
-    try:
-        diff = json.loads(text) if text.strip() else {}
-    except json.JSONDecodeError as err:
-        raise UserError(f"stdin is not the JSON of `dvc metrics diff --json`: {err}") from None
-    problems = drifted(diff, tolerance)
+    problems = drifted(parse_diff(sys.stdin.read()), tolerance)
     if problems:
         raise UserError(
             f"{len(problems)} reproduced metric(s) differ from the committed ones; if the change "

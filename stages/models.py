@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stages import portable
 from stages.files import UserError
 
 if TYPE_CHECKING:
@@ -89,12 +90,13 @@ def train_model(name: str, split: "Split", params: "Params") -> TrainedModel:
 
 
 def forward(layers: Layers, X: np.ndarray) -> np.ndarray:
-    """The model's outputs (logits, or the regression value as one column)."""
+    """The model's outputs (logits, or the regression value as one column), the same bits on
+    every CPU (stages.portable)."""
     out = X
     for i, (W, b) in enumerate(layers):
         if i > 0:
             out = np.maximum(out, 0.0)  # ReLU between layers
-        out = out @ W + b
+        out = portable.matmul(out, W) + b
     return out
 
 

@@ -1,6 +1,8 @@
 """The notebook's NumPy models, written by hand as the notebook teaches them:
 linear regression with MSE (part 1.A) and softmax regression with cross-entropy (part 2.A),
-both fitted with scipy.optimize.minimize from standard-normal initial weights."""
+both fitted with BFGS (scipy.optimize.minimize's algorithm, see stages.bfgs) from
+standard-normal initial weights. Products, exp and log come from stages.portable, so the
+fitted weights are the same bits on every CPU."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+
+from stages import portable
+from stages.bfgs import minimize_bfgs
 
 
 def flatten(arrs: list) -> tuple[np.ndarray, Callable[[np.ndarray], list[np.ndarray]]]:
@@ -28,7 +33,10 @@ def flatten(arrs: list) -> tuple[np.ndarray, Callable[[np.ndarray], list[np.ndar
 
 
 def linear_forward(X: np.ndarray, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    return X @ weights + bias
+    """X @ weights + bias (one output when ``weights`` is a vector)."""
+    if weights.ndim == 1:
+        return portable.matmul(X, weights.reshape(-1, 1))[:, 0] + bias
+    return portable.matmul(X, weights) + bias
 
 
 def compute_mse_loss(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -38,13 +46,13 @@ def compute_mse_loss(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax; subtracting each row's max keeps exp() from overflowing."""
     max_logit = logits.max(axis=1, keepdims=True)
-    exp_logits = np.exp(logits - max_logit)
+    exp_logits = portable.exp(logits - max_logit)
     return exp_logits / exp_logits.sum(axis=1, keepdims=True)
 
 
 def cross_entropy_loss(y_true_onehot: np.ndarray, probs: np.ndarray) -> float:
     """Mean negative log-probability of the true class; +1e-6 avoids log(0), as in the notebook."""
-    log_probs = np.log(probs + 1e-6)
+    log_probs = portable.log(probs + 1e-6)
     loss_per_sample = -np.sum(y_true_onehot * log_probs, axis=1)
     return loss_per_sample.mean()
 
@@ -66,7 +74,8 @@ def mse_loss_and_gradient(weights, bias, X, y_true) -> tuple[float, list[np.ndar
     """The MSE of linear regression and its exact gradient with respect to (weights, bias)."""
     residual = linear_forward(X, weights, bias) - y_true
     scale = 2.0 / len(y_true)
-    return (residual**2).mean(), [scale * (X.T @ residual), np.asarray(scale * residual.sum())]
+    grad_weights = portable.matmul(X.T, residual.reshape(-1, 1))[:, 0]
+    return (residual**2).mean(), [scale * grad_weights, np.asarray(scale * residual.sum())]
 
 
 def cross_entropy_loss_and_gradient(weights, bias, X, y_true_onehot) -> tuple[float, list[np.ndarray]]:
@@ -77,7 +86,7 @@ def cross_entropy_loss_and_gradient(weights, bias, X, y_true_onehot) -> tuple[fl
     loss = cross_entropy_loss(y_true_onehot, probs)
     a = (y_true_onehot * probs / (probs + 1e-6)).sum(axis=1, keepdims=True)
     grad_logits = a * (probs - y_true_onehot) / len(X)
-    return loss, [X.T @ grad_logits, grad_logits.sum(axis=0)]
+    return loss, [portable.matmul(X.T, grad_logits), grad_logits.sum(axis=0)]
 
 
 def _minimize(
@@ -86,40 +95,30 @@ def _minimize(
     args: tuple,
     loss_and_gradient: Callable | None = None,
 ) -> ScipyFit:
-    """scipy.optimize.minimize (BFGS) from ``initial``. With ``loss_and_gradient``, scipy gets
-    the exact gradient (jac=True) instead of estimating it by finite differences: fewer loss
-    evaluations, and a slightly different path to the same optimum."""
-    import scipy.optimize
-
+    """BFGS from ``initial``, as scipy.optimize.minimize(loss, initial, args) runs it. With
+    ``loss_and_gradient`` BFGS gets the exact gradient (scipy's jac=True) instead of
+    estimating it by finite differences: fewer loss evaluations, a slightly different path to
+    the same optimum."""
     initial_params, unpack_params = flatten(initial)
 
-    def loss_of_flat(params: np.ndarray, *args) -> float:
+    def loss_of_flat(params: np.ndarray) -> float:
         return loss_given_params(*unpack_params(params), *args)
 
-    def loss_and_gradient_of_flat(params: np.ndarray, *args):
+    def loss_and_gradient_of_flat(params: np.ndarray):
         loss, grads = loss_and_gradient(*unpack_params(params), *args)
         return loss, flatten(grads)[0]
 
-    initial_loss = float(loss_of_flat(initial_params, *args))
-    history = [initial_loss]
-
-    def record(intermediate_result: scipy.optimize.OptimizeResult) -> None:
-        history.append(float(intermediate_result.fun))
-
-    if loss_and_gradient is None:
-        result = scipy.optimize.minimize(loss_of_flat, initial_params, args=args, callback=record)
-    else:
-        result = scipy.optimize.minimize(
-            loss_and_gradient_of_flat, initial_params, args=args, jac=True, callback=record
-        )
+    result = minimize_bfgs(
+        loss_of_flat, initial_params, loss_and_gradient_of_flat if loss_and_gradient else None
+    )
     weights, bias = unpack_params(result.x)
     return ScipyFit(
         weights=weights,
         bias=bias,
-        initial_loss=initial_loss,
-        final_loss=float(result.fun),
-        iterations=int(result.nit),
-        loss_history=history,
+        initial_loss=result.loss_history[0],
+        final_loss=result.fun,
+        iterations=result.nit,
+        loss_history=result.loss_history,
     )
 
 

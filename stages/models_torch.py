@@ -11,12 +11,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# A fixed thread count keeps float sums identical from run to run and machine to machine;
-# two threads run the MLP's 1000 epochs 1.6x faster than one here (0.49 s against 0.78 s)
-# with bit-identical results (checked by the end-to-end tests against the committed metrics).
-TORCH_THREADS = 2
+# One thread: with the kernels pinned (stages/__init__.py) a second thread does not speed
+# these small products up, and two processes with two threads each on two cores (the
+# README's `dvc queue start -j 2`) spin against each other (measured 80x slower).
+TORCH_THREADS = 1
 torch.set_num_threads(TORCH_THREADS)
-torch.use_deterministic_algorithms(True)
 
 
 @dataclass

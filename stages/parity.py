@@ -12,7 +12,7 @@ from stages.data import read_split
 from stages.files import UserError, read_json, run_stage, write_json
 from stages.models import layers_from_json
 from stages.params import load_params
-from stages.references import Comparison, parity_comparisons
+from stages.references import Comparison, parity_comparisons, recorded
 
 log = logging.getLogger("stages.parity")
 
@@ -21,7 +21,7 @@ def parity_summary(comparisons: list[Comparison]) -> dict:
     """{model: {reference: {quantity: difference}}}, for metrics/parity.json."""
     summary: dict = {}
     for c in comparisons:
-        summary.setdefault(c.model, {}).setdefault(c.reference, {})[c.quantity] = c.difference
+        summary.setdefault(c.model, {}).setdefault(c.reference, {})[c.quantity] = recorded(c.difference)
     return summary
 
 

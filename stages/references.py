@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stages import portable
 from stages.data import Split
 from stages.models import Layers, forward
 
@@ -86,6 +87,19 @@ def compared(model: str, reference: str, quantity: str, difference: float, toler
     return Comparison(model, reference, quantity, difference, tolerance_for(model, quantity, tolerances))
 
 
+# The references call BLAS and libm (lstsq, scikit-learn, torch in float64), whose kernels
+# differ from CPU to CPU in the last bits; recorded differences are rounded so that the
+# tracked parity results are the same bytes on every machine.
+NOISE_FLOOR = 1e-12
+
+
+def recorded(difference: float) -> float:
+    """A difference as parity.json records it: 2 significant digits; 0 below NOISE_FLOOR."""
+    if not np.isfinite(difference) or difference >= 1e300:
+        return difference
+    return 0.0 if difference < NOISE_FLOOR else float(f"{difference:.2g}")
+
+
 def max_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
@@ -108,7 +122,7 @@ def softmax_probabilities(logits: np.ndarray) -> np.ndarray:
     """Probabilities from logits, written here rather than taken from models_numpy: the
     softmax under test must not also be the yardstick."""
     z = logits - logits.max(axis=1, keepdims=True)
-    e = np.exp(z)
+    e = portable.exp(z)
     return e / e.sum(axis=1, keepdims=True)
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import stages  # noqa: F401  (first: pins torch's CPU kernels before any test imports torch)
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -26,6 +28,17 @@ def mirror() -> Path:
     if path is None:
         pytest.skip("no local copy of the Ames data: set AMES_DATA_MIRROR to ames.csv.gz")
     return path
+
+
+@pytest.fixture(scope="session")
+def reproduced(tmp_path_factory, mirror) -> tuple[Path, dict, str]:
+    """A fresh clone's `dvc repro` on the real data: (root, env, dvc's output). Shared by the
+    end-to-end tests; tests that change it work on a copy."""
+    from .dvc_helpers import copy_repo, dvc_env, run
+
+    root = copy_repo(tmp_path_factory.mktemp("repo"))
+    env = dvc_env(mirror)
+    return root, env, run(["dvc", "repro"], root, env)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.run import fresh_copy
+from benchmarks.run import fresh_copy, stage_commands  # noqa: F401  (one way to read dvc.yaml)
 
 
 GIT_ENV = {

@@ -6,6 +6,7 @@ changing one model's params reruns only that model and the report."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -21,14 +22,6 @@ from .dvc_helpers import copy_repo, dvc_env, load, run, stages_run
 SCREENSHOTS = REPO / "plots" / "screenshots"  # committed, for a person to look at
 
 pytestmark = pytest.mark.e2e
-
-@pytest.fixture(scope="module")
-def reproduced(tmp_path_factory, mirror):
-    root = copy_repo(tmp_path_factory.mktemp("repo"))
-    env = dvc_env(mirror)
-    output = run(["dvc", "repro"], root, env)
-    return root, env, output
-
 
 def test_cold_repro_runs_every_stage_whose_outputs_are_not_committed(reproduced):
     _, _, output = reproduced
@@ -121,9 +114,11 @@ def test_second_repro_runs_nothing_and_status_is_clean(reproduced):
 
 
 @pytest.fixture(scope="module")
-def mlp_changed(reproduced):
-    """`dvc exp run -S models.mlp.hidden=10` in the copy, then committed: HEAD~1 is the baseline."""
-    root, env, _ = reproduced
+def mlp_changed(reproduced, tmp_path_factory):
+    """`dvc exp run -S models.mlp.hidden=10` in a copy of the reproduced clone, then committed:
+    HEAD~1 is the baseline."""
+    root = shutil.copytree(reproduced[0], tmp_path_factory.mktemp("mlp_changed") / "repo", symlinks=True)
+    env = reproduced[1]
     output = run(["dvc", "exp", "run", "-S", "models.mlp.hidden=10"], root, env)
     run(["git", "add", "-A"], root, env)
     run(["git", "commit", "-qm", "mlp hidden=10"], root, env)
