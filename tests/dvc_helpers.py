@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from benchmarks.run import fresh_copy, stage_commands  # noqa: F401  (one way to read dvc.yaml)
@@ -50,3 +51,14 @@ def load(root: Path, path: Path):
     return json.loads((root / path).read_text())
 
 
+
+
+def wait_for_queue(root: Path, env: dict, timeout_s: float = 900) -> str:
+    """`dvc queue status` once nothing is queued or running."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        status = run(["dvc", "queue", "status"], root, env)
+        if not re.search(r"\b(Queued|Running)\b", status):
+            return status
+        time.sleep(2)
+    raise AssertionError(f"queue still busy after {timeout_s} s:\n{status}")

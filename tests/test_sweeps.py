@@ -6,12 +6,11 @@ import json
 import re
 import shlex
 import sys
-import time
 
 import pytest
 
 from .conftest import REPO
-from .dvc_helpers import copy_repo, dvc_env, run
+from .dvc_helpers import copy_repo, dvc_env, run, wait_for_queue
 
 pytestmark = pytest.mark.e2e
 
@@ -25,16 +24,6 @@ def readme_commands(marker: str) -> list[list[str]]:
     block = re.search(rf"<!-- {marker}:start -->(.*?)<!-- {marker}:end -->", text, re.S).group(1)
     commands = [shlex.split(line) for line in block.splitlines() if line.startswith(("dvc ", "python "))]
     return [[sys.executable, *c[1:]] if c[0] == "python" else c for c in commands]
-
-
-def wait_for_queue(root, env, timeout_s: float = 900) -> str:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        status = run(["dvc", "queue", "status"], root, env)
-        if not re.search(r"\b(Queued|Running)\b", status):
-            return status
-        time.sleep(5)
-    raise AssertionError(f"queue still busy after {timeout_s} s:\n{status}")
 
 
 @pytest.fixture(scope="module")
