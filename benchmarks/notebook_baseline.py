@@ -34,7 +34,9 @@ def flatten(arrs):
     start_indices = np.cumsum([0] + [arr.size for arr in arrs])
 
     def unflatten(params):
-        return [params[start_indices[i]:start_indices[i + 1]].reshape(shape) for i, shape in enumerate(shapes)]
+        return [
+            params[start_indices[i] : start_indices[i + 1]].reshape(shape) for i, shape in enumerate(shapes)
+        ]
 
     return flat, unflatten
 
@@ -127,7 +129,7 @@ initial_weights = np.random.standard_normal(size=(n_features, n_classes))
 initial_bias = np.random.standard_normal(size=n_classes)
 
 
-def loss_given_params(params, X, y_true_onehot):  # noqa: F811 (the notebook redefines it)
+def loss_given_params(params, X, y_true_onehot):
     weights, bias = unpack_params(params)
     logits = linear_forward(X, weights, bias)
     probs = softmax(logits)
@@ -136,7 +138,9 @@ def loss_given_params(params, X, y_true_onehot):  # noqa: F811 (the notebook red
 
 initial_params, unpack_params = flatten([initial_weights, initial_bias])
 initial_loss = loss_given_params(initial_params, X_train, y_train_onehot)
-optimization_result = scipy.optimize.minimize(loss_given_params, initial_params, args=(X_train, y_train_onehot))
+optimization_result = scipy.optimize.minimize(
+    loss_given_params, initial_params, args=(X_train, y_train_onehot)
+)
 fitted_weights_np, fitted_bias_np = unpack_params(optimization_result.x)
 print(f"Initial loss: {initial_loss:.2f}")
 print(f"Final loss: {optimization_result.fun:.2f}")

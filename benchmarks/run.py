@@ -15,6 +15,7 @@ Prints a table and writes it, with the ratios to the baseline, to --output.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -25,12 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
-
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from ames_tiers.params import read_yaml  # noqa: E402
+from tools.fresh_copy import fresh_copy  # noqa: E402
+
 BASELINE = REPO / "benchmarks" / "notebook_baseline.py"
 LOG = "benchmarks/stage_times.log"
 
@@ -51,43 +54,22 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
     return elapsed, result.stdout + result.stderr
 
 
-def fresh_copy(dest: Path, env: dict) -> Path:
-    """The files git carries (committed or not), in a new git repo: a fresh clone's state."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPO, capture_output=True, check=True,
-    ).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        if (REPO / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, dest / name)
-    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
-        subprocess.run(cmd, cwd=dest, env=env, check=True, capture_output=True)
-    return dest
-
-
 def set_param(root: Path, dotted: str, value) -> None:
     path = root / "params.yaml"
-    params = yaml.safe_load(path.read_text())
+    params = read_yaml(path)
     *parents, leaf = dotted.split(".")
     node = params
     for key in parents:
         node = node[key]
     node[leaf] = value
-    path.write_text(yaml.safe_dump(params, sort_keys=False))
+    path.write_text(json.dumps(params))  # JSON is YAML
 
 
 def stage_commands(root: Path) -> dict[str, list[str]]:
-    """Each stage's command from dvc.yaml (foreach expanded)."""
-    stages = yaml.safe_load((root / "dvc.yaml").read_text())["stages"]
-    commands = {}
-    for name, stage in stages.items():
-        if "foreach" in stage:
-            for key in stage["foreach"]:
-                commands[f"{name}@{key}"] = shlex.split(stage["do"]["cmd"].replace("${key}", key))
-        else:
-            commands[name] = shlex.split(stage["cmd"])
-    return commands
+    """Each stage's command, as DVC resolves dvc.yaml."""
+    from dvc.repo import Repo
+
+    return {s.addressing: shlex.split(s.cmd) for s in Repo(str(root)).index.stages}
 
 
 def import_seconds(importtime_stderr: str) -> float:
@@ -120,9 +102,11 @@ MLP_LOOPS = """
 import sys, time
 import numpy as np
 sys.path.insert(0, {repo!r})
-from stages import paths
-from stages.data import read_split
-from stages.models_torch import build_mlp, train_mlp
+from ames_tiers import paths
+from ames_tiers.data import read_split
+from ames_tiers.layers import FitContext
+from ames_tiers.models_torch.models import build_mlp, fit_mlp
+from ames_tiers.registry import MLPParams
 import torch, torch.nn.functional as F
 split = read_split(paths.TRAIN_CSV, paths.VALID_CSV)
 
@@ -138,7 +122,8 @@ def notebook_loop():
     return loss.item()
 
 def ours():
-    return train_mlp(split.X_train, split.y_train, 3, 100, 0.1, 1000, 42).loss_history[-1]
+    params = MLPParams(hidden=100, lr=0.1, epochs=1000)
+    return fit_mlp(split.X_train, split.y_train, params, FitContext(3, 42)).loss_history[-1]
 
 for _ in range({repeats}):
     for name, fn in (("notebook", notebook_loop), ("ours", ours)):
@@ -150,23 +135,29 @@ GRADIENTS = """
 import sys, time
 import numpy as np
 sys.path.insert(0, {repo!r})
-from stages import paths
-from stages.data import read_split
-from stages.models_numpy import fit_linear_regression, fit_softmax_regression
+from ames_tiers import paths
+from ames_tiers.data import read_split
+from ames_tiers.layers import FitContext
+from ames_tiers.models_numpy.models import fit_linear_regression, fit_softmax_regression
+from ames_tiers.registry import BFGSParams
 split = read_split(paths.TRAIN_CSV, paths.VALID_CSV)
 fits = {{
-    "linreg_numpy": lambda a: fit_linear_regression(split.X_train, split.y_train, 42, analytic_gradient=a),
-    "logreg_numpy": lambda a: fit_softmax_regression(split.X_train, split.y_train, 3, 42, analytic_gradient=a),
+    "linreg_numpy": lambda a: fit_linear_regression(
+        split.X_train, split.y_train, BFGSParams(42, a), FitContext(3, 0)),
+    "logreg_numpy": lambda a: fit_softmax_regression(
+        split.X_train, split.y_train, BFGSParams(42, a), FitContext(3, 0)),
 }}
 for name, fit in fits.items():
     for analytic in (False, True):
         seconds = []
         for _ in range({repeats}):
             t = time.perf_counter(); result = fit(analytic); seconds.append(time.perf_counter() - t)
-        logits = split.X_valid @ result.weights.reshape(2, -1) + result.bias
+        (weights, bias), = result.layers
+        logits = split.X_valid @ weights + bias
         pred = logits[:, 0].round() if logits.shape[1] == 1 else logits.argmax(axis=1)
-        print(name, analytic, float(np.median(seconds)), repr(result.final_loss), result.iterations,
-              float((pred == split.y_valid).mean()), ",".join(repr(float(v)) for v in result.weights.ravel()))
+        print(name, analytic, float(np.median(seconds)), repr(result.optimizer["final_loss"]),
+              result.optimizer["iterations"], float((pred == split.y_valid).mean()),
+              ",".join(repr(float(v)) for v in weights.ravel()))
 """
 
 
@@ -176,11 +167,16 @@ def gradient_rows(output: str) -> list[str]:
     for line in output.splitlines():
         name, analytic, seconds, loss, iterations, accuracy, w = line.split()
         w = [float(v) for v in w.split(",")]
-        gap = "" if analytic == "False" else f"{max(abs(a - b) for a, b in zip(w, weights[name])):.1e}"
+        gap = (
+            ""
+            if analytic == "False"
+            else f"{max(abs(a - b) for a, b in zip(w, weights[name], strict=True)):.1e}"
+        )
         weights.setdefault(name, w)
         rows.append(
             f"| {name} | {'exact (jac=True)' if analytic == 'True' else 'finite differences (notebook)'} | "
-            f"{float(seconds) * 1000:.1f} | {iterations} | {float(loss):.10f} | {float(accuracy):.4f} | {gap} |"
+            f"{float(seconds) * 1000:.1f} | {iterations} | {float(loss):.10f} | "
+            f"{float(accuracy):.4f} | {gap} |"
         )
     return rows
 
@@ -199,8 +195,14 @@ def main() -> None:
         raise SystemExit("benchmark: set AMES_DATA_MIRROR to a local ames.csv.gz")
     if shutil.which("dvc") is None:
         raise SystemExit("benchmark: dvc is not on PATH; activate the virtualenv")
-    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@x",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@x"}
+    env = {
+        **os.environ,
+        "DVC_NO_ANALYTICS": "1",
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "b@x",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "b@x",
+    }
 
     times: dict[str, list[float]] = {k: [] for k in ("notebook script (baseline)", *TARGETS)}
     baseline_imports, baseline_mlp = [], []
@@ -212,7 +214,7 @@ def main() -> None:
             baseline_imports.append(float(timing["imports"]))
             baseline_mlp.append(float(timing["mlp_loop"]))
 
-            root = fresh_copy(Path(tmp) / f"copy{i}", env)
+            root = fresh_copy(Path(tmp) / f"copy{i}")
             times["cold dvc repro"].append(timed(["dvc", "repro", "--force"], root, env)[0])
             times["no-op dvc repro"].append(timed(["dvc", "repro"], root, env)[0])
             set_param(root, "models.mlp.hidden", 101 + i)
@@ -224,8 +226,12 @@ def main() -> None:
         profile = stage_profile(root, env, repeats=max(1, min(3, args.repeats)))
         dvc_import = [sys.executable, "-c", "import dvc.cli, dvc.repo"]
         dvc_startup = statistics.median(timed(dvc_import, root, env)[0] for _ in range(5))
-        _, loops = timed([sys.executable, "-c", MLP_LOOPS.format(repo=str(root), repeats=args.repeats)], root, env)
-        _, gradients = timed([sys.executable, "-c", GRADIENTS.format(repo=str(root), repeats=args.repeats)], root, env)
+        _, loops = timed(
+            [sys.executable, "-c", MLP_LOOPS.format(repo=str(root), repeats=args.repeats)], root, env
+        )
+        _, gradients = timed(
+            [sys.executable, "-c", GRADIENTS.format(repo=str(root), repeats=args.repeats)], root, env
+        )
 
     loop_times: dict[str, list[float]] = {"notebook": [], "ours": []}
     finals: dict[str, float] = {}
@@ -240,7 +246,7 @@ def main() -> None:
         "",
         f"`python -m benchmarks.run --repeats {args.repeats}` on {platform.node() or 'this machine'}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Wall times in seconds over "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Wall times in seconds over "
         f"{args.repeats} alternating repetitions; ratio = median / median of the baseline.",
         "",
         "| command | median | min | max | ratio to baseline | target |",
@@ -271,9 +277,13 @@ def main() -> None:
         "",
         "| loop | median s | min | max | final training loss |",
         "| --- | ---: | ---: | ---: | ---: |",
-        f"| baseline script | {baseline_loop:.3f} | {min(baseline_mlp):.3f} | {max(baseline_mlp):.3f} | (unseeded) |",
-        *(f"| {n} | {summarize(loop_times[n])[0]:.3f} | {min(loop_times[n]):.3f} | {max(loop_times[n]):.3f} | "
-          f"{finals[n]!r} |" for n in ("notebook", "ours")),
+        f"| baseline script | {baseline_loop:.3f} | {min(baseline_mlp):.3f} | "
+        f"{max(baseline_mlp):.3f} | (unseeded) |",
+        *(
+            f"| {n} | {summarize(loop_times[n])[0]:.3f} | {min(loop_times[n]):.3f} | "
+            f"{max(loop_times[n]):.3f} | {finals[n]!r} |"
+            for n in ("notebook", "ours")
+        ),
         "",
         f"Speed-up over the baseline's loop {baseline_loop / ours:.2f}x (target >= 3x: "
         f"{'met' if baseline_loop / ours >= 3 else 'NOT met'}); final loss difference between "
@@ -303,7 +313,9 @@ def main() -> None:
     wall = {name: w for name, w, _ in profile}
     imports = {name: i for name, _, i in profile}
     stage_names = [n for n in wall if not n.startswith("(")]
-    torch_stages = [n for n in stage_names if n in ("train@linreg_torch", "train@logreg_torch", "train@mlp", "parity")]
+    torch_stages = [
+        n for n in stage_names if n in ("train@linreg_torch", "train@logreg_torch", "train@mlp", "parity")
+    ]
     cold = statistics.median(times["cold dvc repro"])
     lines += [
         "",

@@ -1,60 +1,29 @@
-"""Stage `plots_template`: the HTML page template that `dvc plots show` / `dvc plots diff` fill.
+"""Stage `plots_template`: the page template that `dvc plots show` and `dvc plots diff` fill.
 
-DVC's default page loads vega, vega-lite and vega-embed from a CDN, so it renders blank
-offline. This template inlines the same libraries from the pinned vl-convert-python package
-and leaves out DVC's `{scripts}` placeholder, so the page makes no network request.
-`.dvc/config` points `plots.html_template` at the file this stage writes.
+Reads:  the vega, vega-lite and vega-embed bundle of the pinned vl-convert-python package.
+Writes: plots/offline_template.html, the page with that bundle inlined, so the plots render
+        offline; .dvc/config's `plots.html_template` points at it.
 """
 
 from __future__ import annotations
 
 import logging
 
-from stages import paths
-from stages.files import run_stage, write_text
+from ames_tiers import paths
+from ames_tiers.dvc_plots_page import VEGA_LITE_VERSION, page_template
+from ames_tiers.files import cli_parser, run_cli, write_text
 
-log = logging.getLogger("stages.plots_template")
-
-# DVC's plot templates declare Vega-Lite v5 specs: bundle the matching major version.
-VEGA_LITE_VERSION = "v5.21"
-
-PAGE = """<!DOCTYPE html>
-<html>
-<head>
-<meta charset="utf-8">
-{refresh_tag}
-<title>DVC plots: Ames price tiers</title>
-<script type="text/javascript">
-BUNDLE
-</script>
-<style>
-  body { font-family: sans-serif; margin: 1em 2em; }
-  table { border-spacing: 15px; }
-  img { max-width: 100%; }
-</style>
-</head>
-<body>
-<h1>Ames price tiers: DVC plots</h1>
-<p>Rendered offline: vega, vega-lite and vega-embed are inlined in this page.</p>
-{plot_divs}
-</body>
-</html>
-"""
+log = logging.getLogger(__name__)
 
 
-def page_template(bundle: str) -> str:
-    """The page with the libraries inlined; `{plot_divs}` and `{refresh_tag}` are DVC's."""
-    if "</script" in bundle:
-        raise ValueError("the JavaScript bundle contains '</script' and cannot be inlined")
-    return PAGE.replace("BUNDLE", bundle)
-
-
-def main(argv: list[str]) -> None:
+def main(args) -> None:
     import vl_convert
 
-    write_text(paths.PLOTS_TEMPLATE, page_template(vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)))
+    write_text(
+        paths.PLOTS_TEMPLATE, page_template(vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION))
+    )
     log.info("wrote %s (vega-lite %s inlined)", paths.PLOTS_TEMPLATE, VEGA_LITE_VERSION)
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_cli(cli_parser(__doc__, "stages.plots_template"), main)

@@ -1,32 +1,30 @@
-"""Stage `prepare`: price tiers, standardized features, train/validation split."""
+"""Stage `prepare`: price tiers, standardized features, train/validation split.
+
+Reads:  data/raw/ames.csv.gz; params.yaml `prepare`.
+Writes: data/prepared/train.csv and valid.csv (standardized features and tier),
+        data/prepared/standardization.json (the mean and std that turn longitude/latitude
+        into model inputs), metrics/data.json (tier counts, split sizes).
+"""
 
 from __future__ import annotations
 
 import logging
 
-from stages import paths
-from stages.data import data_summary, prepare, read_ames, write_split_csv
-from stages.files import run_stage, write_json
-from stages.params import load_params
+from ames_tiers import paths
+from ames_tiers.data import data_summary, prepare, read_ames, write_split_csv, write_standardization
+from ames_tiers.files import cli_parser, run_cli, write_json
+from ames_tiers.params import load_params
 
-log = logging.getLogger("stages.prepare")
+log = logging.getLogger(__name__)
 
 
-def main(argv: list[str]) -> None:
+def main(args) -> None:
     params = load_params().prepare
     frame = read_ames(paths.RAW_CSV, params.features)
     split, stats = prepare(frame, params)
     write_split_csv(paths.TRAIN_CSV, split.features, split.X_train, split.y_train)
     write_split_csv(paths.VALID_CSV, split.features, split.X_valid, split.y_valid)
-    write_json(
-        paths.STANDARDIZATION,
-        {
-            "features": list(stats.features),
-            "mean": stats.mean,
-            "std": stats.std,
-            "computed_on": stats.computed_on,
-        },
-    )
+    write_standardization(paths.STANDARDIZATION, stats)
     summary = data_summary(split, stats, params.n_classes)
     write_json(paths.DATA_METRICS, summary)
     log.info(
@@ -38,4 +36,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_cli(cli_parser(__doc__, "stages.prepare"), main)

@@ -1,5 +1,12 @@
-"""Stage `report`: every PNG figure and plots/report.html, drawn in one process from the
-saved models, metrics and plot data."""
+"""Stage `report`: every PNG figure and plots/report.html, drawn in one process.
+
+Reads:  data/prepared/ (split and standardization), data/raw/source.json, metrics/data.json;
+        per model: models/, metrics/, metrics/parity/, plots/loss/, plots/predictions/;
+        params.yaml `prepare.n_classes` and `models` (the report's sentences quote them).
+Writes: plots/figures/*.png (accuracy, loss curves, confusion matrices, decision regions,
+        tier and feature histograms) and plots/report.html (self-contained: figures inlined,
+        no scripts, no requests).
+"""
 
 from __future__ import annotations
 
@@ -7,42 +14,29 @@ import logging
 
 import numpy as np
 
-from stages import paths, plotting
-from stages.analysis import weight_comparisons
-from stages.data import Standardization, read_split
-from stages.files import read_json, run_stage, write_bytes, write_text
-from stages.models import STEP_NAME, layers_from_json
-from stages.params import load_params
-from stages.report_html import render_report
+from ames_tiers import paths, plotting
+from ames_tiers.analysis import weight_comparisons
+from ames_tiers.data import read_split, read_standardization
+from ames_tiers.files import cli_parser, read_json, read_table, run_cli, write_bytes, write_text
+from ames_tiers.layers import layers_from_json
+from ames_tiers.params import load_params
+from ames_tiers.registry import MODELS
+from ames_tiers.report_html import ReportInputs, render_report
 
-log = logging.getLogger("stages.report")
-
-
-def read_table(path) -> np.ndarray:
-    return np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+log = logging.getLogger(__name__)
 
 
-def main(argv: list[str]) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
+def main(args) -> None:
     params = load_params()
     n_classes = params.prepare.n_classes
     split = read_split(paths.TRAIN_CSV, paths.VALID_CSV)
-    raw_stats = read_json(paths.STANDARDIZATION)
-    stats = Standardization(
-        tuple(raw_stats["features"]),
-        np.asarray(raw_stats["mean"]),
-        np.asarray(raw_stats["std"]),
-        raw_stats["computed_on"],
-    )
-    names = paths.MODEL_NAMES
-    models = {n: layers_from_json(read_json(paths.model_file(n))) for n in names}
-    metrics = {n: read_json(paths.metrics_file(n)) for n in names}
-    curves = {n: (STEP_NAME[n], read_table(paths.loss_curve_file(n))[:, 1]) for n in names}
+    stats = read_standardization(paths.STANDARDIZATION)
+    models = {n: layers_from_json(read_json(paths.model_file(n))) for n in MODELS}
+    metrics = {n: read_json(paths.metrics_file(n)) for n in MODELS}
+    curves = {n: (MODELS[n].step_name, read_table(paths.loss_curve_file(n))[1][:, 1]) for n in MODELS}
     predictions = {}
-    for n in names:
-        table = read_table(paths.predictions_file(n)).astype(np.int64)
+    for n in MODELS:
+        table = read_table(paths.predictions_file(n))[1].astype(np.int64)
         predictions[n] = (table[:, 0], table[:, 1])
     accuracies = {n: m["valid"]["accuracy"] for n, m in metrics.items()}
 
@@ -56,20 +50,26 @@ def main(argv: list[str]) -> None:
     }
     assert tuple(figures) == paths.FIGURE_NAMES
     pngs = {name: plotting.png_bytes(fig) for name, fig in figures.items()}
+    page = render_report(
+        ReportInputs(
+            metrics=metrics,
+            optimizes={
+                n: MODELS[n].describe(params.models[n], len(split.features), n_classes) for n in MODELS
+            },
+            sgd_epochs={n: params.models[n].epochs for n in ("linreg_torch", "logreg_torch")},
+            n_classes=n_classes,
+            data_summary=read_json(paths.DATA_METRICS),
+            source=read_json(paths.RAW_SOURCE),
+            pairs=weight_comparisons(models),
+            parity={n: read_json(paths.parity_file(n)) for n in MODELS},
+            figures=pngs,
+        )
+    )
     for name, png in pngs.items():
         write_bytes(paths.figure_file(name), png)
-    page = render_report(
-        metrics,
-        read_json(paths.DATA_METRICS),
-        read_json(paths.RAW_SOURCE),
-        weight_comparisons(models),
-        read_json(paths.PARITY_METRICS),
-        params.parity,
-        pngs,
-    )
     write_text(paths.REPORT_HTML, page)
     log.info("wrote %d figures and %s", len(pngs), paths.REPORT_HTML)
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_cli(cli_parser(__doc__, "stages.report"), main)

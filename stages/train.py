@@ -1,52 +1,79 @@
-"""Stage `train@<model>`: fit one of the five models and write its parameters, metrics,
-loss curve and validation predictions.  Usage: python -m stages.train MODEL"""
+"""Stage `train@<model>`: train one model, check it against its references, write its results.
+
+Usage:  python -m stages.train MODEL   (MODEL: linreg_numpy, linreg_torch, logreg_numpy,
+        logreg_torch or mlp; ames_tiers/registry.py describes each)
+Reads:  data/prepared/train.csv, valid.csv; params.yaml `models.<MODEL>`, `parity.<MODEL>`,
+        `prepare.n_classes`, and `seed` for the PyTorch models.
+Writes: models/<MODEL>.json (learned parameters, X @ W + b), metrics/<MODEL>.json (loss and
+        accuracy), plots/loss/<MODEL>.csv (loss per iteration or epoch),
+        plots/predictions/<MODEL>.csv (validation tiers), metrics/parity/<MODEL>.json (the
+        reference checks). Nothing is written when training diverges or a check fails.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from stages import paths
-from stages.data import read_split
-from stages.files import UserError, run_stage, write_csv, write_json
-from stages.metrics import evaluate
-from stages.models import LOSS_NAME, STEP_NAME, forward, model_to_json, n_parameters, predict, train_model
-from stages.params import load_params
+from ames_tiers import paths
+from ames_tiers.comparison import parity_record
+from ames_tiers.data import read_split
+from ames_tiers.files import UserError, cli_parser, csv_text, run_cli, to_json, write_all
+from ames_tiers.layers import Diverged, FitContext, forward, layers_to_json, predict
+from ames_tiers.metrics import model_metrics
+from ames_tiers.params import load_params
+from ames_tiers.registry import MODELS
 
-log = logging.getLogger("stages.train")
+log = logging.getLogger(__name__)
 
 
-def main(argv: list[str]) -> None:
-    if len(argv) != 1 or argv[0] not in paths.MODEL_NAMES:
-        raise UserError(f"usage: python -m stages.train MODEL, MODEL one of {list(paths.MODEL_NAMES)}")
-    name = argv[0]
+def main(args) -> None:
+    spec = MODELS[args.model]
     params = load_params()
+    model_params, parity_params = params.models[spec.name], params.parity[spec.name]
     split = read_split(paths.TRAIN_CSV, paths.VALID_CSV)
+    context = FitContext(n_classes=params.prepare.n_classes, seed=params.seed)
+    try:
+        fit = spec.load("fit")(split.X_train, split.y_train, model_params, context)
+    except Diverged as err:
+        hint = f"; lower models.{spec.name}.lr" if hasattr(model_params, "lr") else ""
+        raise UserError(f"{err}{hint}") from None
+    comparisons = spec.load("check")(fit, split, model_params, parity_params, context)
+    for c in comparisons:
+        log.info("parity %-4s %s", "info" if c.tolerance is None else c.verdict, c.describe())
+    failed = [c.describe() for c in comparisons if not c.ok]
+    if failed:
+        raise UserError("parity check failed: " + "; ".join(failed))
 
-    model = train_model(name, split, params)
-    metrics = {
-        "train": evaluate(model.kind, model.layers, split.X_train, split.y_train),
-        "valid": evaluate(model.kind, model.layers, split.X_valid, split.y_valid),
-        "optimizer": model.optimizer,
-        "n_parameters": n_parameters(model.layers),
-    }
-    valid_pred = predict(model.kind, forward(model.layers, split.X_valid))
-
-    write_json(paths.model_file(name), model_to_json(model))
-    write_csv(
-        paths.loss_curve_file(name),
-        [STEP_NAME[name], "loss"],
-        list(enumerate(model.loss_history)),
-    )
-    write_csv(paths.predictions_file(name), ["actual", "predicted"], list(zip(split.y_valid, valid_pred)))
-    write_json(paths.metrics_file(name), metrics)
+    metrics = model_metrics(spec.kind, fit, split.X_train, split.y_train, split.X_valid, split.y_valid)
+    valid_tiers = predict(spec.kind, forward(fit.layers, split.X_valid))
+    try:
+        outputs = {
+            paths.model_file(spec.name): to_json(layers_to_json(spec.name, spec.kind, fit.layers)),
+            paths.loss_curve_file(spec.name): csv_text(
+                [spec.step_name, "loss"], list(enumerate(fit.loss_history))
+            ),
+            paths.predictions_file(spec.name): csv_text(
+                ["actual", "predicted"], list(zip(split.y_valid, valid_tiers, strict=True))
+            ),
+            paths.parity_file(spec.name): to_json(parity_record(spec.name, comparisons)),
+            paths.metrics_file(spec.name): to_json(metrics),
+        }
+    except ValueError as err:  # NaN or infinity: the model's outputs overflow
+        raise UserError(f"the trained model gives non-finite results ({err}); nothing was written") from None
+    write_all(outputs)
     log.info(
-        "%s: valid accuracy %.4f, valid %s %.4f",
-        name,
+        "valid accuracy %.4f, valid %s %.4f",
         metrics["valid"]["accuracy"],
-        LOSS_NAME[model.kind],
+        spec.loss_name,
         metrics["valid"]["loss"],
     )
 
 
+def parser():
+    p = cli_parser(__doc__, "stages.train")
+    p.add_argument("model", choices=list(MODELS), metavar="MODEL", help="one of " + ", ".join(MODELS))
+    return p
+
+
 if __name__ == "__main__":
-    run_stage(main)
+    run_cli(parser(), main, lambda args: f"train@{args.model}")

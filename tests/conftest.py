@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import stages  # noqa: F401  (first: pins torch's CPU kernels before any test imports torch)
+import ames_tiers  # noqa: F401  (before any test imports torch: pins torch's CPU kernels before any test imports torch)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,7 +34,7 @@ def mirror() -> Path:
 def reproduced(tmp_path_factory, mirror) -> tuple[Path, dict, str]:
     """A fresh clone's `dvc repro` on the real data: (root, env, dvc's output). Shared by the
     end-to-end tests; tests that change it work on a copy."""
-    from .dvc_helpers import copy_repo, dvc_env, run
+    from .e2e.dvc_helpers import copy_repo, dvc_env, run
 
     root = copy_repo(tmp_path_factory.mktemp("repo"))
     env = dvc_env(mirror)

@@ -1,4 +1,13 @@
-from stages.check_accuracy import below_floor
+import math
+import subprocess
+import sys
+
+import pytest
+
+from ames_tiers.files import UserError
+from tools.check_accuracy import below_floor, valid_accuracy
+
+from .conftest import REPO
 
 
 def test_gate_names_each_model_below_its_floor():
@@ -9,5 +18,45 @@ def test_gate_names_each_model_below_its_floor():
     assert failures[1].startswith("c:")
 
 
-def test_gate_passes_at_the_floor():
+def test_gate_passes_at_the_floor_and_never_on_nan():
     assert below_floor({"a": 0.5}, {"a": 0.5}) == []
+    assert below_floor({"a": math.nan}, {"a": 0.5}) != []
+
+
+@pytest.mark.parametrize(
+    "metrics, message",
+    [
+        ({"valid": {"loss": 1.0}}, "valid.accuracy is missing"),
+        ({"train": {}}, "valid.accuracy is missing"),
+        ([1, 2], "valid.accuracy is missing"),
+        ({"valid": {"accuracy": "0.6"}}, "is not a number"),
+        ({"valid": {"accuracy": None}}, "is not a number"),
+        ({"valid": {"accuracy": True}}, "is not a number"),
+        ({"valid": {"accuracy": math.nan}}, "is not an accuracy in [0, 1]"),
+        ({"valid": {"accuracy": math.inf}}, "is not an accuracy in [0, 1]"),
+        ({"valid": {"accuracy": 1.5}}, "is not an accuracy in [0, 1]"),
+        ({"valid": {"accuracy": -0.1}}, "is not an accuracy in [0, 1]"),
+    ],
+)
+def test_a_metric_that_is_not_an_accuracy_fails_the_gate(metrics, message):
+    with pytest.raises(UserError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        valid_accuracy("mlp", metrics)
+
+
+def test_cli_fails_with_one_line_on_a_broken_metrics_file(tmp_path):
+    (tmp_path / "params.yaml").write_text((REPO / "params.yaml").read_text())
+    (tmp_path / "metrics").mkdir()
+    for name in ("linreg_numpy", "linreg_torch", "logreg_numpy", "logreg_torch", "mlp"):
+        (tmp_path / "metrics" / f"{name}.json").write_text('{"valid": {"accuracy": 0.9}}')
+    (tmp_path / "metrics" / "mlp.json").write_text('{"valid": {"accuracy": NaN}}')
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.check_accuracy"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "check_accuracy: error: metrics/mlp.json: valid.accuracy = nan is not an accuracy in [0, 1]"
+    )

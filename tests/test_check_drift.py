@@ -3,8 +3,8 @@ import sys
 
 import pytest
 
-from stages.check_drift import drifted, parse_diff
-from stages.files import UserError
+from ames_tiers.files import UserError
+from tools.check_drift import drifted, parse_diff
 
 from .conftest import REPO
 
@@ -55,16 +55,16 @@ def test_input_that_is_not_a_metrics_diff_is_refused(stdin, message):
 @pytest.mark.parametrize("stdin", ["", "NaN", '{"m.json": []}'])
 def test_cli_refuses_bad_input_with_one_line_and_exit_1(stdin):
     result = subprocess.run(
-        [sys.executable, "-m", "stages.check_drift"], cwd=REPO, input=stdin, capture_output=True, text=True
+        [sys.executable, "-m", "tools.check_drift"], cwd=REPO, input=stdin, capture_output=True, text=True
     )
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("stages: error: stdin") and "Traceback" not in result.stderr
+    assert line.startswith("check_drift: error: stdin") and "Traceback" not in result.stderr
 
 
 def test_cli_passes_an_empty_diff():
     result = subprocess.run(
-        [sys.executable, "-m", "stages.check_drift"], cwd=REPO, input="{}\n", capture_output=True, text=True
+        [sys.executable, "-m", "tools.check_drift"], cwd=REPO, input="{}\n", capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     assert "reproduced metrics equal the committed ones" in result.stderr

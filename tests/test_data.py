@@ -1,10 +1,11 @@
 import gzip
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from stages.data import (
+from ames_tiers.data import (
     bin_prices,
     data_summary,
     prepare,
@@ -13,8 +14,8 @@ from stages.data import (
     split_indices,
     write_split_csv,
 )
-from stages.files import UserError
-from stages.params import PrepareParams
+from ames_tiers.files import UserError
+from ames_tiers.params import PrepareParams
 
 PARAMS = PrepareParams(
     n_classes=3, features=("Longitude", "Latitude"), test_size=0.2, split_seed=42, standardize_on="all"
@@ -92,8 +93,11 @@ def test_read_ames_accepts_the_used_columns(tmp_path):
     "change, message",
     [
         (lambda f: f.drop(columns=["Latitude"]), "column 'Latitude' is missing"),
-        (lambda f: f.assign(Longitude="east"), "column 'Longitude' is not numeric"),
-        (lambda f: f.assign(Sale_Price=f.Sale_Price.where(f.index != 3)), "column 'Sale_Price' has 1 NaN"),
+        (lambda f: f.assign(Longitude="east"), r"column 'Longitude' is not numeric \(first at line 2\)"),
+        (
+            lambda f: f.assign(Sale_Price=f.Sale_Price.where(f.index != 3)),
+            r"column 'Sale_Price' has 1 missing, NaN or infinite values \(first at line 5\)",
+        ),
     ],
 )
 def test_read_ames_names_the_bad_column(tmp_path, change, message):
@@ -114,11 +118,33 @@ def test_too_many_classes_is_a_clear_error():
         prepare(synthetic_frame(5), PARAMS)
 
 
-def test_an_empty_tier_is_a_clear_error():
-    # every house at the same price: all ranks tie, so the outer tiers stay empty
+def test_a_single_price_is_a_clear_error():
     frame = synthetic_frame(30).assign(Sale_Price=150_000)
-    with pytest.raises(UserError, match="price tier 0 is empty after binning 30 rows into 3 tiers"):
+    with pytest.raises(UserError, match="Sale_Price has a single value; price tiers need different prices"):
         prepare(frame, PARAMS)
+
+
+def test_an_empty_tier_is_a_clear_error():
+    # two prices only: the ranks are two values, and the middle tier between them stays empty
+    frame = synthetic_frame(30).assign(Sale_Price=[100_000] * 15 + [200_000] * 15)
+    with pytest.raises(
+        UserError, match=r"price tier 1 is empty after binning 30 rows into 3 tiers \(too many tied prices\)"
+    ):
+        prepare(frame, PARAMS)
+
+
+def test_a_header_without_rows_is_a_clear_error(tmp_path):
+    path = write_csv_gz(tmp_path / "a.csv.gz", synthetic_frame().iloc[:0])
+    with pytest.raises(UserError, match="has a header but no data rows"):
+        read_ames(path, PARAMS.features)
+
+
+def test_a_constant_feature_is_named_without_a_warning():
+    frame = synthetic_frame(30).assign(Latitude=42.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy RuntimeWarning before the error
+        with pytest.raises(UserError, match="feature 'Latitude' has the same value in every row"):
+            prepare(frame, PARAMS)
 
 
 def test_an_empty_gzip_is_a_clear_error(tmp_path):
@@ -131,11 +157,16 @@ def test_an_empty_gzip_is_a_clear_error(tmp_path):
 def test_infinite_values_are_named(tmp_path):
     frame = synthetic_frame().astype({"Latitude": float})
     frame.loc[7, "Latitude"] = np.inf
-    with pytest.raises(UserError, match="column 'Latitude' has 1 NaN or infinite values \\(first at row 7\\)"):
+    # data row 7 is file line 9: the header is line 1, data row 0 is line 2
+    with pytest.raises(
+        UserError, match="column 'Latitude' has 1 missing, NaN or infinite values \\(first at line 9\\)"
+    ):
         read_ames(write_csv_gz(tmp_path / "a.csv.gz", frame), PARAMS.features)
 
 
-@pytest.mark.parametrize("n_rows, test_size, seed", [(2930, 0.2, 42), (30, 0.2, 42), (101, 0.33, 7), (10, 0.5, 0)])
+@pytest.mark.parametrize(
+    "n_rows, test_size, seed", [(2930, 0.2, 42), (30, 0.2, 42), (101, 0.33, 7), (10, 0.5, 0)]
+)
 def test_split_indices_equal_sklearns_train_test_split(n_rows, test_size, seed):
     from sklearn.model_selection import train_test_split
 

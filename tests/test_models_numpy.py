@@ -3,15 +3,24 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from stages.models_numpy import (
+from ames_tiers.layers import FitContext, forward
+from ames_tiers.models_numpy.models import (
     compute_mse_loss,
     cross_entropy_loss,
+    cross_entropy_loss_and_gradient,
     fit_linear_regression,
     fit_softmax_regression,
     flatten,
-    linear_forward,
+    mse_loss_and_gradient,
     softmax,
 )
+from ames_tiers.registry import BFGSParams
+
+THREE = FitContext(n_classes=3, seed=0)
+
+
+def bfgs(init_seed: int, analytic_gradient: bool = False) -> BFGSParams:
+    return BFGSParams(init_seed=init_seed, analytic_gradient=analytic_gradient)
 
 
 def test_softmax_rows_are_probabilities():
@@ -53,7 +62,7 @@ def test_flatten_unflatten_round_trip():
     flat, unflatten = flatten(arrs)
     assert flat.shape == (10,)
     back = unflatten(flat)
-    for original, restored in zip(arrs, back):
+    for original, restored in zip(arrs, back, strict=True):
         assert restored.shape == np.shape(original)
         np.testing.assert_array_equal(restored, original)
 
@@ -62,41 +71,49 @@ def test_linear_regression_recovers_a_line():
     rng = np.random.default_rng(4)
     X = rng.normal(size=(200, 2))
     y = X @ np.array([0.7, -1.2]) + 0.5
-    fit = fit_linear_regression(X, y, init_seed=0)
-    np.testing.assert_allclose(fit.weights, [0.7, -1.2], atol=1e-4)
-    assert float(fit.bias) == pytest.approx(0.5, abs=1e-4)
-    assert fit.final_loss < 1e-8 < fit.initial_loss
-    assert fit.loss_history[0] == fit.initial_loss and fit.loss_history[-1] == fit.final_loss
+    fit = fit_linear_regression(X, y, bfgs(0), THREE)
+    ((W, b),) = fit.layers
+    assert W.shape == (2, 1) and b.shape == (1,)  # X @ W + b, one output column
+    np.testing.assert_allclose(W[:, 0], [0.7, -1.2], atol=1e-4)
+    assert b[0] == pytest.approx(0.5, abs=1e-4)
+    assert fit.optimizer["final_loss"] < 1e-8 < fit.optimizer["initial_loss"]
+    assert (
+        fit.loss_history[0] == fit.optimizer["initial_loss"]
+        and fit.loss_history[-1] == fit.optimizer["final_loss"]
+    )
+    assert len(fit.loss_history) == fit.optimizer["iterations"] + 1
 
 
 def test_softmax_regression_separates_blobs(separable):
     X_train, y_train, X_valid, y_valid = separable
-    fit = fit_softmax_regression(X_train, y_train, n_classes=3, init_seed=0)
-    assert fit.weights.shape == (2, 3) and fit.bias.shape == (3,)
-    predictions = linear_forward(X_valid, fit.weights, fit.bias).argmax(axis=1)
-    assert (predictions == y_valid).mean() >= 0.95
-    assert fit.final_loss < fit.initial_loss
+    fit = fit_softmax_regression(X_train, y_train, bfgs(0), THREE)
+    ((W, b),) = fit.layers
+    assert W.shape == (2, 3) and b.shape == (3,)
+    assert (forward(fit.layers, X_valid).argmax(axis=1) == y_valid).mean() >= 0.95
+    assert fit.optimizer["final_loss"] < fit.optimizer["initial_loss"]
 
 
 def test_same_seed_same_fit(separable):
     X_train, y_train, _, _ = separable
-    a = fit_softmax_regression(X_train, y_train, 3, init_seed=5)
-    b = fit_softmax_regression(X_train, y_train, 3, init_seed=5)
-    np.testing.assert_array_equal(a.weights, b.weights)
+    a = fit_softmax_regression(X_train, y_train, bfgs(5), THREE)
+    b = fit_softmax_regression(X_train, y_train, bfgs(5), THREE)
+    np.testing.assert_array_equal(a.layers[0][0], b.layers[0][0])
 
 
 @pytest.mark.parametrize("n_classes", [1, 3])
 def test_analytic_gradients_match_finite_differences(n_classes):
     import scipy.optimize
 
-    from stages.models_numpy import cross_entropy_loss_and_gradient, mse_loss_and_gradient
-
     rng = np.random.default_rng(7)
     X = rng.normal(size=(40, 2))
     if n_classes == 1:
         target, shapes, fn = rng.normal(size=40), [(2,), ()], mse_loss_and_gradient
     else:
-        target, shapes, fn = np.eye(3)[rng.integers(0, 3, 40)], [(2, 3), (3,)], cross_entropy_loss_and_gradient
+        target, shapes, fn = (
+            np.eye(3)[rng.integers(0, 3, 40)],
+            [(2, 3), (3,)],
+            cross_entropy_loss_and_gradient,
+        )
     flat, unflatten = flatten([np.zeros(s) for s in shapes])
     for _ in range(5):
         point = rng.normal(size=flat.shape)
@@ -112,13 +129,11 @@ def test_analytic_gradient_reaches_the_same_optimum(separable):
     X_train, y_train, _, _ = separable
     # overlapping classes so the optimum is finite: flip a fifth of the labels
     y_noisy = np.where(np.arange(len(y_train)) % 5 == 0, (y_train + 1) % 3, y_train)
-    numeric = fit_softmax_regression(X_train, y_noisy, 3, init_seed=0)
-    analytic = fit_softmax_regression(X_train, y_noisy, 3, init_seed=0, analytic_gradient=True)
-    assert analytic.final_loss == pytest.approx(numeric.final_loss, abs=1e-7)
+    numeric = fit_softmax_regression(X_train, y_noisy, bfgs(0), THREE)
+    analytic = fit_softmax_regression(X_train, y_noisy, bfgs(0, analytic_gradient=True), THREE)
+    assert analytic.optimizer["final_loss"] == pytest.approx(numeric.optimizer["final_loss"], abs=1e-7)
     np.testing.assert_allclose(
-        softmax(linear_forward(X_train, analytic.weights, analytic.bias)),
-        softmax(linear_forward(X_train, numeric.weights, numeric.bias)),
-        atol=1e-4,
+        softmax(forward(analytic.layers, X_train)), softmax(forward(numeric.layers, X_train)), atol=1e-4
     )
-    line = fit_linear_regression(X_train, X_train @ [0.3, -0.2] + 1.0, 0, analytic_gradient=True)
-    np.testing.assert_allclose(line.weights, [0.3, -0.2], atol=1e-6)
+    line = fit_linear_regression(X_train, X_train @ [0.3, -0.2] + 1.0, bfgs(0, analytic_gradient=True), THREE)
+    np.testing.assert_allclose(line.layers[0][0][:, 0], [0.3, -0.2], atol=1e-6)

@@ -1,11 +1,9 @@
-"""The CPU-independent arithmetic: as accurate as NumPy's, and BFGS as scipy runs it."""
+"""ames_tiers/portable.py: CPU-independent arithmetic, as accurate as NumPy's."""
 
 import numpy as np
 import pytest
-import scipy.optimize
 
-from stages import portable
-from stages.bfgs import minimize_bfgs
+from ames_tiers import portable
 
 
 def ulps(a: np.ndarray, b: np.ndarray) -> float:
@@ -26,7 +24,9 @@ def test_exp_special_values():
 
 def test_log_is_within_one_ulp_of_numpy():
     rng = np.random.default_rng(1)
-    x = np.concatenate([rng.uniform(1e-7, 3, 50_000), 10 ** rng.uniform(-300, 300, 50_000), [np.sqrt(2), 0.5]])
+    x = np.concatenate(
+        [rng.uniform(1e-7, 3, 50_000), 10 ** rng.uniform(-300, 300, 50_000), [np.sqrt(2), 0.5]]
+    )
     assert ulps(portable.log(x), np.log(x)) <= 1.0
     assert portable.log(np.array([1.0]))[0] == 0.0
 
@@ -45,30 +45,3 @@ def test_matmul_sums_in_order():
     assert portable.dot([1e16, 1.0, -1e16], [1.0, 1.0, 1.0]) == 0.0
     with pytest.raises(ValueError, match="not aligned"):
         portable.matmul(a, a)
-
-
-def rosenbrock(x: np.ndarray) -> float:
-    return float(np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2))
-
-
-@pytest.mark.parametrize("x0", [np.array([-1.2, 1.0]), np.array([0.5, -0.3, 0.8, 1.4])])
-def test_bfgs_follows_scipy(x0):
-    ours = minimize_bfgs(rosenbrock, x0)
-    theirs = scipy.optimize.minimize(rosenbrock, x0, method="BFGS")
-    assert ours.success and theirs.success
-    assert abs(ours.nit - theirs.nit) <= 2  # same algorithm; last bits differ in BLAS's sums
-    np.testing.assert_allclose(ours.x, theirs.x, atol=1e-4)
-    assert ours.loss_history[0] == rosenbrock(x0) and ours.loss_history[-1] == ours.fun
-    assert len(ours.loss_history) == ours.nit + 1
-
-
-def test_bfgs_with_exact_gradient_follows_scipy_jac_true():
-    def loss_and_gradient(x):
-        return rosenbrock(x), scipy.optimize.rosen_der(x)
-
-    x0 = np.array([-1.2, 1.0])
-    ours = minimize_bfgs(rosenbrock, x0, loss_and_gradient)
-    theirs = scipy.optimize.minimize(loss_and_gradient, x0, jac=True, method="BFGS")
-    assert ours.nit == theirs.nit
-    np.testing.assert_allclose(ours.x, theirs.x, atol=1e-8)
-    np.testing.assert_allclose(ours.x, [1.0, 1.0], atol=1e-5)

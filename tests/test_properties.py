@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from stages.data import bin_prices, standardization_of, standardize
-from stages.files import UserError
-from stages.metrics import mean_cross_entropy
-from stages.models_numpy import cross_entropy_loss, softmax
+from ames_tiers.data import bin_prices, standardization_of
+from ames_tiers.files import UserError
+from ames_tiers.metrics import mean_cross_entropy
+from ames_tiers.models_numpy.models import cross_entropy_loss, softmax
 
 finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 huge = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False)
@@ -59,7 +59,7 @@ def test_tiers_differ_in_size_by_at_most_one_tie_group(prices, n_classes):
     try:
         tiers = bin_prices(prices, n_classes)
     except UserError as err:  # an empty tier is a clear error, checked elsewhere
-        assert "is empty after binning" in str(err)
+        assert "is empty after binning" in str(err) or "has a single value" in str(err)
         return
     sizes = np.bincount(tiers, minlength=n_classes)
     largest_tie = int(prices.value_counts().max())
@@ -67,7 +67,7 @@ def test_tiers_differ_in_size_by_at_most_one_tie_group(prices, n_classes):
     # group that must stay in one tier
     assert sizes.max() - sizes.min() <= largest_tie + 1
     # tiers are ordered by price, and equal prices share a tier
-    for price, group in pd.Series(tiers).groupby(prices.values):
+    for _, group in pd.Series(tiers).groupby(prices.values):
         assert group.nunique() == 1
     for low in range(n_classes - 1):
         assert prices[tiers == low].max() < prices[tiers == low + 1].min()
@@ -75,9 +75,12 @@ def test_tiers_differ_in_size_by_at_most_one_tie_group(prices, n_classes):
 
 @given(arrays(np.float64, st.tuples(st.integers(2, 50), st.just(2)), elements=st.floats(-1e3, 1e3)))
 def test_standardization_gives_mean_0_and_std_1(X):
-    stats = standardization_of(X, ("a", "b"), "all")
+    try:
+        stats = standardization_of(X, ("a", "b"), "all")
+    except UserError:
+        return  # a constant column: refused, with its name
     if (stats.std < 1e-6 * (1 + np.abs(stats.mean))).any():
-        return  # (near-)constant column: refused by prepare, nothing to standardize
-    Z = standardize(X, stats)
+        return  # a nearly constant column: rounding dominates, nothing to check
+    Z = stats.apply(X)
     np.testing.assert_allclose(Z.mean(axis=0), 0, atol=1e-9)
     np.testing.assert_allclose(Z.std(axis=0), 1, atol=1e-9)

@@ -1,7 +1,7 @@
 import pytest
 
-from stages.files import UserError
-from stages.requeue_failed import failed_experiments, overrides
+from ames_tiers.files import UserError
+from tools.requeue_failed import failed_experiments, overrides
 
 BASE = {"seed": 42, "models": {"mlp": {"hidden": 100, "lr": 0.1}, "linreg_torch": {"lr": 0.1}}}
 
@@ -24,8 +24,11 @@ def test_failed_experiments_are_found_with_their_params():
             "rev": "abc",
             "experiments": [
                 {"name": "ok-run", "executor": {"state": "success"}, "revs": [{"data": {"params": {}}}]},
-                {"name": "bad-run", "executor": {"state": "failed"},
-                 "revs": [{"data": {"params": {"params.yaml": {"data": BASE}}}}]},
+                {
+                    "name": "bad-run",
+                    "executor": {"state": "failed"},
+                    "revs": [{"data": {"params": {"params.yaml": {"data": BASE}}}}],
+                },
                 {"name": "done", "executor": None, "revs": [{"data": {}}]},
             ],
         },

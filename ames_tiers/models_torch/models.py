@@ -1,0 +1,145 @@
+"""The notebook's PyTorch models: nn.Linear for linear (1.B) and softmax regression (2.B),
+and the n_features -> hidden -> ReLU -> n_classes MLP ("looking ahead"), each trained with
+full-batch SGD exactly as the notebook's loop does. Torch's CPU kernels are pinned by
+ames_tiers/__init__.py, which Python runs before this module imports torch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ames_tiers.layers import Diverged, Fit, FitContext, Layers
+
+if TYPE_CHECKING:
+    from ames_tiers.registry import MLPParams, SGDParams
+
+# One thread: with the kernels pinned a second thread does not speed these small products
+# up, and two processes with two threads each on two cores (the README's
+# `dvc queue start -j 2`) spin against each other (measured 80x slower).
+TORCH_THREADS = 1
+torch.set_num_threads(TORCH_THREADS)
+
+LossOfOutput = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+DIVERGENCE_CHECK_EPOCHS = 50  # how often the loop looks at the loss (one sync each time)
+
+
+def train_full_batch_sgd(
+    model: nn.Module, loss_of_output: LossOfOutput, X: torch.Tensor, y: torch.Tensor, lr: float, epochs: int
+) -> list[float]:
+    """The notebook's loop: loss on every training row, backward, one SGD step, per epoch.
+    Returns the loss of each epoch (before its step). Raises Diverged, soon after the loss
+    stops being finite, rather than finishing the epochs on NaN."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = torch.empty(epochs, dtype=X.dtype)
+    for epoch in range(epochs):
+        loss = loss_of_output(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses[epoch] = loss.detach()  # no .item() sync per epoch
+        if epoch % DIVERGENCE_CHECK_EPOCHS == DIVERGENCE_CHECK_EPOCHS - 1 or epoch == epochs - 1:
+            _raise_if_diverged(losses[: epoch + 1], model)
+    return losses.tolist()
+
+
+def _raise_if_diverged(losses: torch.Tensor, model: nn.Module) -> None:
+    bad = ~torch.isfinite(losses)
+    if bad.any():
+        first = int(bad.nonzero()[0, 0])
+        raise Diverged(first, float(losses[first]))
+    if not all(torch.isfinite(p).all() for p in model.parameters()):
+        raise Diverged(len(losses), float("nan"))
+
+
+def linear_layers(model: nn.Module) -> Layers:
+    """nn.Linear layers in the notebook's NumPy orientation (W is in x out; torch's transposed)."""
+    return [
+        (m.weight.detach().numpy().T.astype(np.float64), m.bias.detach().numpy().astype(np.float64))
+        for m in model.modules()
+        if isinstance(m, nn.Linear)
+    ]
+
+
+def _mse_of_flat_output(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    return F.mse_loss(out.flatten(), target)
+
+
+def fit_linear_regression_torch(X: np.ndarray, y: np.ndarray, params: SGDParams, context: FitContext) -> Fit:
+    """Part 1.B: nn.Linear(n_features, 1) and F.mse_loss on the tier number as a float."""
+    torch.manual_seed(context.seed)
+    X_t, y_t = torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
+    model = nn.Linear(in_features=X.shape[1], out_features=1, bias=True)
+    history = train_full_batch_sgd(model, _mse_of_flat_output, X_t, y_t, params.lr, params.epochs)
+    return Fit.from_history(linear_layers(model), history)
+
+
+def fit_softmax_regression_torch(X: np.ndarray, y: np.ndarray, params: SGDParams, context: FitContext) -> Fit:
+    """Part 2.B: nn.Linear(n_features, n_classes) and F.cross_entropy on tier indices."""
+    torch.manual_seed(context.seed)
+    X_t, y_t = torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
+    model = nn.Linear(in_features=X.shape[1], out_features=context.n_classes, bias=True)
+    history = train_full_batch_sgd(model, F.cross_entropy, X_t, y_t, params.lr, params.epochs)
+    return Fit.from_history(linear_layers(model), history)
+
+
+def build_mlp(n_features: int, hidden: int, n_classes: int, seed: int) -> nn.Sequential:
+    """The notebook's MLP with its seeded initial weights (the parity check starts here too)."""
+    torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Linear(in_features=n_features, out_features=hidden, bias=True),
+        nn.ReLU(),
+        nn.Linear(in_features=hidden, out_features=n_classes, bias=True),
+    )
+
+
+def fit_mlp(
+    X: np.ndarray,
+    y: np.ndarray,
+    params: MLPParams,
+    context: FitContext,
+    dtype: torch.dtype = torch.float32,
+    epochs: int | None = None,
+) -> Fit:
+    """Looking ahead: Linear -> ReLU -> Linear, trained like softmax regression. float32 as
+    in the notebook; the parity check retrains its first epochs in float64."""
+    X_t, y_t = torch.tensor(X, dtype=dtype), torch.tensor(y, dtype=torch.int64)
+    model = build_mlp(X.shape[1], params.hidden, context.n_classes, context.seed).to(dtype)
+    history = train_full_batch_sgd(model, F.cross_entropy, X_t, y_t, params.lr, epochs or params.epochs)
+    return Fit.from_history(linear_layers(model), history)
+
+
+def fit_lbfgs(X: np.ndarray, y: np.ndarray, out_features: int, seed: int, max_iter: int) -> Fit:
+    """nn.Linear trained to convergence with L-BFGS in float64: where the notebook's SGD
+    epochs would end if they ran long enough (used by the parity check). One output: the
+    linear regression (F.mse_loss); more: the softmax regression (F.cross_entropy)."""
+    torch.manual_seed(seed)
+    X_t = torch.tensor(X, dtype=torch.float64)
+    if out_features == 1:
+        y_t, loss_of_output = torch.tensor(y, dtype=torch.float64), _mse_of_flat_output
+    else:
+        y_t, loss_of_output = torch.tensor(y, dtype=torch.int64), F.cross_entropy
+    model = nn.Linear(X.shape[1], out_features, bias=True).double()
+    optimizer = torch.optim.LBFGS(
+        model.parameters(),
+        max_iter=max_iter,
+        tolerance_grad=1e-12,
+        tolerance_change=1e-15,
+        history_size=20,
+        line_search_fn="strong_wolfe",
+    )
+    losses: list[float] = []
+
+    def closure() -> torch.Tensor:
+        optimizer.zero_grad()
+        loss = loss_of_output(model(X_t), y_t)
+        loss.backward()
+        losses.append(loss.item())
+        return loss
+
+    optimizer.step(closure)
+    return Fit.from_history(linear_layers(model), losses)

@@ -1,0 +1,200 @@
+"""plots/report.html: one self-contained page (figures inlined, no scripts, no requests)
+that answers the notebook's questions with this run's numbers."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from html import escape
+
+from ames_tiers.analysis import PairComparison, best_by_valid_accuracy
+
+NUMBER_WORDS = {
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+}
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the page shows, read by the report stage."""
+
+    metrics: dict[str, dict]  # model -> metrics/<model>.json
+    optimizes: dict[str, str]  # model -> what it optimizes, with this run's params
+    sgd_epochs: dict[str, int]  # the PyTorch linear models -> their epochs
+    n_classes: int
+    data_summary: dict
+    source: dict
+    pairs: list[PairComparison]
+    parity: dict[str, dict]  # model -> metrics/parity/<model>.json
+    figures: dict[str, bytes]
+
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; }
+th, td:first-child, td.text { text-align: left; }
+img { max-width: 100%; display: block; margin: 1em 0; }
+.answer { background: #f6f8fa; border-left: 4px solid #4575b4; padding: 0.5em 1em; }
+"""
+
+
+def _img(png: bytes, alt: str) -> str:
+    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4f}"
+
+
+def model_table(metrics: dict[str, dict], optimizes: dict[str, str]) -> str:
+    rows = [
+        "<tr><th>model</th><th>optimizes</th><th>parameters</th><th>train loss</th>"
+        "<th>train accuracy</th><th>valid loss</th><th>valid accuracy</th></tr>"
+    ]
+    for name, m in metrics.items():
+        rows.append(
+            f"<tr><td>{escape(name)}</td><td class='text'>{escape(optimizes[name])}</td>"
+            f"<td>{m['n_parameters']}</td><td>{_fmt(m['train']['loss'])}</td>"
+            f"<td>{_fmt(m['train']['accuracy'])}</td><td>{_fmt(m['valid']['loss'])}</td>"
+            f"<td>{_fmt(m['valid']['accuracy'])}</td></tr>"
+        )
+    return "<table>" + "\n".join(rows) + "</table>"
+
+
+def parity_table(parity: dict[str, dict]) -> str:
+    """Each model's reference checks, as its train stage recorded and judged them."""
+    rows = [
+        "<tr><th>checked</th><th>reference</th><th>quantity</th><th>difference</th><th>tolerance</th><th></th></tr>"
+    ]
+    mark = {"ok": "✔", "FAIL": "✘", "information": ""}
+    for record in parity.values():
+        for c in record["checks"]:
+            limit = "information" if c["tolerance"] is None else f"{c['tolerance']:g}"
+            difference = c["difference"] if isinstance(c["difference"], str) else f"{c['difference']:.2g}"
+            rows.append(
+                f"<tr><td class='text'>{escape(c['subject'])}</td>"
+                f"<td class='text'>{escape(c['reference'])}</td>"
+                f"<td class='text'>{escape(c['quantity'])}</td><td>{difference} ({c['measure']})</td>"
+                f"<td>{limit}</td><td>{mark[c['verdict']]}</td></tr>"
+            )
+    return "<table>" + "\n".join(rows) + "</table>"
+
+
+def shapes_answer(pairs: list[PairComparison], sgd_epochs: dict[str, int]) -> str:
+    items = []
+    for p in pairs:
+        same_values = p.max_abs_weight_diff < 1e-3
+        line = (
+            f"<li><b>{p.numpy_model}</b> and <b>{p.torch_model}</b>: same shape "
+            f"{p.shape} (in × out; PyTorch stores it transposed, {p.torch_native_shape}). "
+            f"Largest absolute difference: weights {p.max_abs_weight_diff:.2e}, "
+            f"bias {p.max_abs_bias_diff:.2e}"
+        )
+        if p.max_abs_centred_diff is not None:
+            line += (
+                f"; after centring each feature's weights across classes (softmax ignores a "
+                f"shared shift) {p.max_abs_centred_diff:.2e}"
+            )
+        line += ". " + (
+            "The values agree: both minimize the same convex loss, which has one minimum, "
+            "and both optimizers reached it."
+            if same_values
+            else f"The values differ: the loss is the same, but {sgd_epochs[p.torch_model]} epochs of "
+            "SGD stop short of the minimum that BFGS reaches, and the two start from different "
+            "random weights."
+        )
+        items.append(line + "</li>")
+    return (
+        "<p>The linear regressions' matrices have the same shape as each other (one output), "
+        "and the logistic regressions' as each other (one output per tier); across the two "
+        "pairs the shapes differ.</p><ul>" + "".join(items) + "</ul>"
+    )
+
+
+def better_answer(metrics: dict[str, dict], n_classes: int) -> str:
+    best_lin = best_by_valid_accuracy(metrics, ["linreg_numpy", "linreg_torch"])
+    best_log = best_by_valid_accuracy(metrics, ["logreg_numpy", "logreg_torch"])
+    a_lin, a_log = metrics[best_lin]["valid"]["accuracy"], metrics[best_log]["valid"]["accuracy"]
+    winner = "Logistic regression" if a_log > a_lin else "Linear regression"
+    return (
+        f"<p>{winner} does better on this task by <b>validation accuracy</b>: "
+        f"{best_log} {a_log:.2f} against {best_lin} {a_lin:.2f} (chance is about {1 / n_classes:.2f} "
+        f"with {NUMBER_WORDS.get(n_classes, n_classes)} equal tiers). The MLP reaches "
+        f"{metrics['mlp']['valid']['accuracy']:.2f}: "
+        f"its hidden layer can draw curved boundaries between neighbourhoods.</p>"
+    )
+
+
+WHY_ACCURACY = (
+    "<p>Accuracy, not loss: the two losses measure different things in different units. "
+    "MSE is the squared distance between a real number and the tier number; cross-entropy is "
+    "the negative log-probability given to the true tier. A linear regression's MSE of "
+    "{mse:.2f} and a logistic regression's cross-entropy of {ce:.2f} cannot be compared. "
+    "Accuracy asks both models the same question (is the predicted tier right?), so it is the "
+    "common yardstick; each loss is for training and comparing models of its own kind.</p>"
+)
+
+
+def render_report(inputs: ReportInputs) -> str:
+    metrics, data_summary, source, figures = (
+        inputs.metrics,
+        inputs.data_summary,
+        inputs.source,
+        inputs.figures,
+    )
+    counts = ", ".join(f"tier {k}: {v}" for k, v in data_summary["class_counts"].items())
+    sections = [
+        "<h1>Ames price tiers from longitude and latitude</h1>",
+        f"<p>Data: {escape(source['source'])} ({escape(source['location'])}, sha256 "
+        f"{escape(source['sha256'][:12])}…); {data_summary['n_rows']} "
+        f"houses ({counts}); {data_summary['n_train']} train / {data_summary['n_valid']} "
+        f"validation rows.</p>",
+        "<h2>The five models</h2>",
+        model_table(metrics, inputs.optimizes),
+        "<p>Loss is MSE for the two linear regressions and cross-entropy for the others; a "
+        "regression's accuracy is the notebook's (rounded prediction equals the tier).</p>",
+        _img(figures["accuracy"], "accuracy of the five models"),
+        "<h2>Training</h2>",
+        _img(figures["loss_curves"], "training loss curves"),
+        "<h2>Validation confusion matrices</h2>",
+        _img(figures["confusion_matrices"], "confusion matrices"),
+        "<h2>Decision regions</h2>",
+        _img(figures["decision_regions"], "decision regions of the five models"),
+        "<h2>The notebook's questions, answered from this run</h2>",
+        "<h3>Which weight matrices have the same shapes, and which the same values?</h3>",
+        f"<div class='answer'>{shapes_answer(inputs.pairs, inputs.sgd_epochs)}</div>",
+        "<h3>Which model does better, and by which measure?</h3>",
+        f"<div class='answer'>{better_answer(metrics, inputs.n_classes)}</div>",
+        "<h3>Why accuracy and not loss?</h3>",
+        "<div class='answer'>"
+        + WHY_ACCURACY.format(
+            mse=metrics["linreg_numpy"]["valid"]["loss"], ce=metrics["logreg_numpy"]["valid"]["loss"]
+        )
+        + "</div>",
+        "<h2>Parity: every model against a reference implementation</h2>",
+        "<p>Each model is checked, in its own <code>train</code> stage, against code nobody here "
+        "wrote: the closed-form least-squares solution, scikit-learn, and scipy.optimize.minimize "
+        "itself. A stage fails when a difference exceeds its tolerance in <code>params.yaml</code> "
+        "<code>parity</code>. The PyTorch linear models are checked trained to convergence "
+        "(L-BFGS) and the MLP's first epochs retrained in float64; as this run trained them (a "
+        "fixed number of SGD epochs, in float32) their distances are shown for information.</p>",
+        parity_table(inputs.parity),
+        "<h2>Data</h2>",
+        _img(figures["class_histogram"], "price tier histogram"),
+        _img(figures["feature_histogram"], "feature histogram"),
+    ]
+    body = "\n".join(sections)
+    return (
+        "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
+        "<title>Ames price tiers: report</title>\n"
+        f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )

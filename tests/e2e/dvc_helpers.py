@@ -1,0 +1,63 @@
+"""Helpers for tests that run the real `dvc` in a copy of this repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tools.fresh_copy import fresh_copy
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+}
+
+
+def copy_repo(dest: Path) -> Path:
+    """A fresh clone's state: the files git would carry (committed or not yet), committed in
+    a new repo (the benchmark's copy, so tests and benchmark start from the same thing)."""
+    return fresh_copy(dest)
+
+
+def dvc_env(mirror: Path | None) -> dict[str, str]:
+    # queue workers and `dvc exp run` start `dvc` from PATH: put this venv's bin first
+    env = {**os.environ, **GIT_ENV, "DVC_NO_ANALYTICS": "1"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env.pop("AMES_DATA_MIRROR", None)
+    if mirror:
+        env["AMES_DATA_MIRROR"] = str(mirror)
+    return env
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> str:
+    result = subprocess.run(
+        cmd, cwd=cwd, env=env or {**os.environ, **GIT_ENV}, capture_output=True, text=True
+    )
+    assert result.returncode == 0, f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout + result.stderr
+
+
+def stages_run(output: str) -> list[str]:
+    return re.findall(r"Running stage '([^']+)'", output)
+
+
+def load(root: Path, path: Path):
+    return json.loads((root / path).read_text())
+
+
+def wait_for_queue(root: Path, env: dict, timeout_s: float = 900) -> str:
+    """`dvc queue status` once nothing is queued or running."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        status = run(["dvc", "queue", "status"], root, env)
+        if not re.search(r"\b(Queued|Running)\b", status):
+            return status
+        time.sleep(2)
+    raise AssertionError(f"queue still busy after {timeout_s} s:\n{status}")

@@ -1,0 +1,90 @@
+"""Experiments across machines, the way a DVC team scales out: two clones ("machines") each
+run part of a sweep and `dvc exp push` it to a shared git remote (a bare repository) and a
+shared DVC remote (a directory); a third clone `dvc exp pull`s every run, and applying
+another machine's run needs no recomputation. The README's "Experiments across machines"."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ames_tiers import paths
+from ames_tiers.registry import MODELS
+
+from .dvc_helpers import run, stages_run, wait_for_queue
+
+pytestmark = pytest.mark.e2e
+
+SWEEP_ON_A = "models.logreg_numpy.init_seed=7,8"  # queued: two runs
+RUN_ON_B = "models.linreg_torch.lr=0.5"
+
+
+def clone(origin: Path, dest: Path, env: dict) -> Path:
+    run(["git", "clone", "-q", str(origin), str(dest)], dest.parent, env)
+    run(["dvc", "pull"], dest, env)  # the baseline's data and models, from the DVC remote
+    return dest
+
+
+def experiments(root: Path, env: dict) -> dict[str, dict]:
+    """{name: {"params": params.yaml, "metrics": {file: data}}} of the HEAD baseline's runs."""
+    found = {}
+    for commit in json.loads(run(["dvc", "exp", "show", "--json"], root, env)):
+        for exp in commit.get("experiments") or []:
+            data = exp["revs"][0]["data"]
+            found[exp["name"]] = {
+                "params": data["params"]["params.yaml"]["data"],
+                "metrics": {path: m["data"] for path, m in data["metrics"].items()},
+            }
+    return found
+
+
+@pytest.fixture(scope="module")
+def machines(reproduced, tmp_path_factory):
+    """The baseline in a shared git remote and DVC remote; machine A runs a queued sweep of
+    two runs, machine B one run; both push. Returns (machine C's clone, env, A's and B's runs)."""
+    _, env, _ = reproduced
+    tmp = tmp_path_factory.mktemp("team")
+    base = shutil.copytree(reproduced[0], tmp / "base", symlinks=True)
+    run(["dvc", "remote", "add", "-d", "shared", str(tmp / "dvc-remote")], base, env)
+    run(["git", "commit", "-qm", "the team's DVC remote", ".dvc/config"], base, env)
+    run(["dvc", "push"], base, env)
+    origin = tmp / "origin.git"
+    run(["git", "clone", "-q", "--bare", str(base), str(origin)], tmp, env)
+
+    machine_a = clone(origin, tmp / "machine_a", env)
+    run(["dvc", "exp", "run", "--queue", "-S", SWEEP_ON_A], machine_a, env)
+    run(["dvc", "queue", "start", "-j", "1"], machine_a, env)
+    assert "Failed" not in wait_for_queue(machine_a, env)
+    run(["dvc", "exp", "push", "origin"], machine_a, env)
+
+    machine_b = clone(origin, tmp / "machine_b", env)
+    run(["dvc", "exp", "run", "-S", RUN_ON_B], machine_b, env)
+    run(["dvc", "exp", "push", "origin"], machine_b, env)
+
+    machine_c = clone(origin, tmp / "machine_c", env)
+    run(["dvc", "exp", "pull", "origin"], machine_c, env)
+    return machine_c, env, {**experiments(machine_a, env), **experiments(machine_b, env)}
+
+
+def test_the_third_machine_sees_every_run_with_its_metrics(machines):
+    machine_c, env, pushed = machines
+    pulled = experiments(machine_c, env)
+    assert len(pushed) == 3 and pulled.keys() == pushed.keys()
+    assert sorted(e["params"]["models"]["logreg_numpy"]["init_seed"] for e in pulled.values()) == [7, 8, 42]
+    for name, exp in pulled.items():
+        assert exp["metrics"] == pushed[name]["metrics"], name
+        assert set(exp["metrics"]) >= {str(paths.metrics_file(m)) for m in MODELS}
+
+
+def test_applying_another_machines_run_needs_no_recomputation(machines):
+    machine_c, env, pushed = machines
+    name = next(n for n, e in pushed.items() if e["params"]["models"]["linreg_torch"]["lr"] == 0.5)
+    run(["dvc", "exp", "apply", name], machine_c, env)
+    run(["dvc", "pull"], machine_c, env)
+    assert "up to date" in run(["dvc", "status"], machine_c, env)
+    assert stages_run(run(["dvc", "repro"], machine_c, env)) == []
+    applied = json.loads((machine_c / paths.metrics_file("linreg_torch")).read_text())
+    assert applied == pushed[name]["metrics"][str(paths.metrics_file("linreg_torch"))]

@@ -1,0 +1,139 @@
+"""The same bytes on every x86-64 CPU, shown on one machine.
+
+Every library the pipeline computes with picks its kernels by CPU, and each has a switch to
+pretend the CPU has less: NumPy's dispatch, torch's CPU capability, MKL's and oneDNN's
+instruction sets, OpenBLAS's kernel, glibc's libm variants. The computing stages (prepare,
+the five trainings, parity, report) are rerun under two such profiles, an AVX2 machine
+without AVX-512 and a baseline x86-64-v2 machine without AVX or FMA (the oldest CPU the
+NumPy wheel runs on), and every output must equal the committed bytes and the unrestricted
+run's. The pipeline pins torch's capability and oneDNN's ISA itself (ames_tiers/__init__.py), so
+those two switches are overridden; the others are not, and are what this test varies.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from dvc.repo import Repo
+
+from ames_tiers import paths
+from ames_tiers.registry import MODELS
+
+from ..conftest import REPO
+
+pytestmark = pytest.mark.e2e
+
+AVX512_GLIBC = "-AVX512F,-AVX512DQ,-AVX512CD,-AVX512BW,-AVX512VL"
+CPU_PROFILES = {
+    "avx2": {
+        "NPY_DISABLE_CPU_FEATURES": "AVX512_SPR AVX512_ICL X86_V4",
+        "ATEN_CPU_CAPABILITY": "avx2",
+        "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+        "ONEDNN_MAX_CPU_ISA": "AVX2",
+        "OPENBLAS_CORETYPE": "Haswell",
+        "GLIBC_TUNABLES": f"glibc.cpu.hwcaps={AVX512_GLIBC}",
+    },
+    "x86-64-v2": {
+        "NPY_DISABLE_CPU_FEATURES": "AVX512_SPR AVX512_ICL X86_V4 X86_V3",
+        "ATEN_CPU_CAPABILITY": "default",
+        "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+        "ONEDNN_MAX_CPU_ISA": "SSE41",
+        "OPENBLAS_CORETYPE": "Nehalem",
+        "GLIBC_TUNABLES": f"glibc.cpu.hwcaps=-AVX,-AVX2,-FMA,-BMI1,-BMI2,-F16C,{AVX512_GLIBC}",
+    },
+}
+COMPUTING_STAGES = ("prepare", *(f"train@{m}" for m in MODELS), "report")
+
+# A probe whose bits the profiles change, so that a profile that silently restricts nothing
+# (a renamed switch, a library that stopped reading it) fails here instead of passing.
+EXP_PROBE = "import numpy as np; print(np.exp(np.linspace(-20, 20, 100001)).tobytes().hex()[-4096:])"
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """Every file the computing stages write."""
+    dirs = (
+        paths.PREPARED_DIR,
+        paths.METRICS_DIR,
+        paths.MODELS_DIR,
+        paths.LOSS_DIR,
+        paths.PREDICTIONS_DIR,
+        paths.FIGURES_DIR,
+    )
+    files = sorted(p for d in dirs for p in (root / d).rglob("*") if p.is_file())
+    found = {str(p.relative_to(root)): p.read_bytes() for p in files}
+    found[str(paths.REPORT_HTML)] = (root / paths.REPORT_HTML).read_bytes()
+    return found
+
+
+def run_restricted(source: Path, dest: Path, env: dict[str, str]) -> dict[str, bytes]:
+    root = shutil.copytree(source, dest, symlinks=True)
+    commands = {stage.addressing: shlex.split(stage.cmd) for stage in Repo(str(root)).index.stages}
+    for stage in COMPUTING_STAGES:
+        cmd = [sys.executable if c == "python" else c for c in commands[stage]]
+        result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, f"{stage} failed under {env}:\n{result.stderr[-2000:]}"
+    return outputs(root)
+
+
+@pytest.fixture(scope="module")
+def restricted_runs(reproduced, tmp_path_factory) -> dict[str, dict[str, bytes]]:
+    root, env, _ = reproduced
+    base = tmp_path_factory.mktemp("cpu_profiles")
+    with ThreadPoolExecutor(max_workers=len(CPU_PROFILES)) as pool:  # one core each
+        futures = {
+            name: pool.submit(run_restricted, root, base / name, {**env, **profile})
+            for name, profile in CPU_PROFILES.items()
+        }
+        return {name: future.result() for name, future in futures.items()}
+
+
+@pytest.mark.parametrize("profile", CPU_PROFILES)
+def test_each_profile_really_restricts_the_cpu(profile, reproduced):
+    _, env, _ = reproduced
+
+    def probe(extra: dict[str, str]) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", EXP_PROBE],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    assert probe(CPU_PROFILES[profile]) != probe({}), "np.exp gives the same bits: nothing restricted"
+
+
+@pytest.mark.parametrize("profile", CPU_PROFILES)
+def test_outputs_are_byte_identical_on_a_restricted_cpu(profile, restricted_runs, reproduced):
+    root, _, _ = reproduced
+    unrestricted = outputs(root)
+    restricted = restricted_runs[profile]
+    assert restricted.keys() == unrestricted.keys()
+    assert [name for name in restricted if restricted[name] != unrestricted[name]] == []
+    tracked = set(
+        subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    )
+    committed = {name: (REPO / name).read_bytes() for name in restricted if name in tracked}
+    # data.json; per model: metrics, parity, loss curve, predictions; figures; the report
+    assert len(committed) == 1 + 4 * len(MODELS) + len(paths.FIGURE_NAMES) + 1
+    assert [name for name in committed if restricted[name] != committed[name]] == []
+
+
+def test_importing_the_pipeline_pins_torchs_kernels(reproduced):
+    _, env, _ = reproduced
+    code = "import ames_tiers, torch; print(torch.backends.cpu.get_cpu_capability())"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**env, "ATEN_CPU_CAPABILITY": "avx512", "MKL_CBWR": "AUTO"},
+        check=True,
+    )
+    assert result.stdout.strip() == "DEFAULT"

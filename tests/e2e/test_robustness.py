@@ -1,0 +1,130 @@
+"""Determinism, recovery from SIGKILL, and a DVC remote round trip, with the real dvc."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from ames_tiers import paths
+from ames_tiers.registry import MODELS
+
+from .dvc_helpers import copy_repo, dvc_env, run, stages_run
+
+pytestmark = pytest.mark.e2e
+
+# every output a run produces, apart from the downloaded data
+OUTPUT_DIRS = (paths.METRICS_DIR, paths.MODELS_DIR, paths.LOSS_DIR, paths.PREDICTIONS_DIR, paths.FIGURES_DIR)
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    found = {
+        str(p.relative_to(root)): p.read_bytes()
+        for d in OUTPUT_DIRS
+        for p in sorted((root / d).rglob("*"))
+        if p.is_file()
+    }
+    found[str(paths.REPORT_HTML)] = (root / paths.REPORT_HTML).read_bytes()
+    return found
+
+
+def cold_repro(tmp_path_factory, mirror, name: str) -> tuple[Path, dict]:
+    root = copy_repo(tmp_path_factory.mktemp(name))
+    env = dvc_env(mirror)
+    run(["dvc", "repro", "--force"], root, env)  # every stage, figures included
+    return root, env
+
+
+@pytest.fixture(scope="module")
+def clone_a(tmp_path_factory, mirror):
+    return cold_repro(tmp_path_factory, mirror, "clone_a")
+
+
+@pytest.fixture(scope="module")
+def clone_b(tmp_path_factory, mirror):
+    return cold_repro(tmp_path_factory, mirror, "clone_b")
+
+
+def test_two_cold_runs_in_separate_clones_are_byte_identical(clone_a, clone_b):
+    a, b = outputs(clone_a[0]), outputs(clone_b[0])
+    # data.json; per model: metrics, parity, model, loss curve, predictions; figures; report
+    assert len(a) == 1 + 5 * len(MODELS) + len(paths.FIGURE_NAMES) + 1
+    assert a.keys() == b.keys()
+    differing = [name for name in a if a[name] != b[name]]
+    assert differing == []
+
+
+def find_process(needle: list[str], timeout_s: float = 60) -> int:
+    """The pid of the first process whose argv ends with ``needle``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+            except OSError:
+                continue
+            if argv[-len(needle) :] == needle:
+                return int(pid)
+        time.sleep(0.02)
+    raise AssertionError(f"no process {needle} started within {timeout_s} s")
+
+
+def wait_until_torch_is_loaded(pid: int, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if "libtorch_cpu" in Path(f"/proc/{pid}/maps").read_text():
+            return
+        time.sleep(0.02)
+    raise AssertionError("the training stage never loaded torch")
+
+
+@pytest.mark.parametrize("victim", ["stage", "dvc_and_stage"])
+def test_killed_training_recovers_to_the_same_results(clone_a, clone_b, victim):
+    root, env = clone_b
+    reference = outputs(clone_a[0])
+    (root / paths.model_file("mlp")).unlink()
+    # --force: really run the stage (not a restore from DVC's run cache)
+    dvc = subprocess.Popen(
+        ["dvc", "repro", "--force", "--single-item", "train@mlp"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    stage = find_process(["stages.train", "mlp"])
+    wait_until_torch_is_loaded(stage)
+    time.sleep(0.3)  # into its 1000 epochs
+    if victim == "stage":
+        os.kill(stage, signal.SIGKILL)
+    else:
+        os.killpg(dvc.pid, signal.SIGKILL)
+    assert dvc.wait(timeout=60) != 0
+    assert not (root / paths.model_file("mlp")).exists()  # no half-written model
+
+    output = run(["dvc", "repro"], root, env)
+    assert "train@mlp" in stages_run(output)
+    assert outputs(root) == reference
+    assert "up to date" in run(["dvc", "status"], root, env)
+
+
+def test_remote_round_trip_loses_nothing(clone_a, tmp_path):
+    root, env = clone_a
+    remote = tmp_path / "remote"
+    run(["dvc", "remote", "add", "--local", "-d", "storage", str(remote)], root, env)
+    run(["dvc", "push"], root, env)
+    run(["git", "add", "-A"], root, env)
+    run(["git", "commit", "--allow-empty", "-qm", "results"], root, env)
+
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(root), str(clone)], tmp_path, env)
+    run(["dvc", "remote", "add", "--local", "-d", "storage", str(remote)], clone, env)
+    run(["dvc", "pull"], clone, env)
+    assert "up to date" in run(["dvc", "status"], clone, env)
+    assert stages_run(run(["dvc", "repro"], clone, env)) == []
+    assert outputs(clone) == outputs(root)
+    assert (clone / paths.RAW_CSV).read_bytes() == (root / paths.RAW_CSV).read_bytes()

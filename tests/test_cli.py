@@ -1,0 +1,95 @@
+"""Every command-line module: --help says what it does and does nothing else; a user error is
+one line naming the problem, and exit code 1, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import REPO
+
+STAGES = ["stages.download", "stages.prepare", "stages.train", "stages.report", "stages.plots_template"]
+TOOLS = ["tools.check_accuracy", "tools.check_drift", "tools.requeue_failed"]
+
+
+def run_module(cwd, module, *args, stdin=""):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=cwd, env=env, input=stdin, capture_output=True, text=True
+    )
+
+
+def error_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("module", STAGES + TOOLS)
+def test_help_says_what_the_module_does_and_does_nothing_else(tmp_path, module):
+    result = run_module(tmp_path, module, "--help")
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith(f"usage: python -m {module}")
+    assert module.split(".")[1].replace("_", " ") in result.stdout.replace("_", " ")
+    if module.startswith("stages."):
+        assert "Reads:" in result.stdout and "Writes:" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # no download, no output, no log
+
+
+@pytest.mark.parametrize("module", STAGES + TOOLS)
+def test_an_unknown_argument_is_one_line(tmp_path, module):
+    result = run_module(tmp_path, module, *(["mlp"] if module == "stages.train" else []), "--fast")
+    assert result.returncode == 1
+    (line,) = error_lines(result)
+    assert "error: unrecognized arguments: --fast" in line and "--help" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("hidden: 100", "hidden: 0", "params.yaml: models.mlp.hidden = 0: must be an integer in [1, 10000]"),
+        ("test_size: 0.2", "test_size: 1", "params.yaml: prepare.test_size = 1: must be a number in (0, 1)"),
+        ("n_classes: 3", "n_clases: 3", "params.yaml: prepare.n_clases: unknown key"),
+        (
+            "features: [Longitude, Latitude]",
+            "features: []",
+            "params.yaml: prepare.features = []: must be a non-empty list",
+        ),
+    ],
+)
+@pytest.mark.parametrize("module", ["stages.prepare", "stages.train"])
+def test_bad_params_stop_every_stage_with_one_line(tmp_path, old, new, message, module):
+    text = (REPO / "params.yaml").read_text()
+    assert old in text
+    (tmp_path / "params.yaml").write_text(text.replace(old, new))
+    result = run_module(tmp_path, module, *(["mlp"] if module == "stages.train" else []))
+    assert result.returncode == 1
+    (line,) = error_lines(result)
+    assert line.startswith(f"{'train@mlp' if module == 'stages.train' else 'prepare'}: error: {message}")
+
+
+def test_unknown_model_name_is_one_line(tmp_path):
+    result = run_module(tmp_path, "stages.train", "svm")
+    assert result.returncode == 1
+    (line,) = error_lines(result)
+    assert "argument MODEL: invalid choice: 'svm'" in line
+
+
+def test_missing_input_names_the_stage_to_run(tmp_path):
+    (tmp_path / "params.yaml").write_text((REPO / "params.yaml").read_text())
+    result = run_module(tmp_path, "stages.prepare")
+    assert result.returncode == 1
+    (line,) = error_lines(result)
+    assert line == "prepare: error: data/raw/ames.csv.gz: not found; run `dvc repro download`"
+
+
+def test_an_unwritable_output_is_one_line_naming_the_path(tmp_path):
+    (tmp_path / "params.yaml").write_text((REPO / "params.yaml").read_text())
+    (tmp_path / "plots" / "offline_template.html").mkdir(parents=True)  # in the way of the file
+    result = run_module(tmp_path, "stages.plots_template")
+    assert result.returncode == 1
+    (line,) = error_lines(result)
+    assert line == "plots_template: error: cannot write plots/offline_template.html: Is a directory"
+    assert [p.name for p in (tmp_path / "plots").iterdir()] == ["offline_template.html"]  # no temp file left

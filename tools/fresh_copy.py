@@ -1,0 +1,53 @@
+"""A fresh clone of the working tree: the files git would carry (committed or not, ignored
+files left out), committed in a new repository at DEST.
+
+Usage:  python -m tools.fresh_copy DEST
+The end-to-end tests and the benchmark start from such a copy, so they see what CI's clean
+clone of main sees, before the changes are committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ames_tiers.files import UserError, cli_parser, run_cli
+
+REPO = Path(__file__).resolve().parents[1]
+COMMITTER = {"GIT_AUTHOR_NAME": "copy", "GIT_AUTHOR_EMAIL": "copy@localhost",
+             "GIT_COMMITTER_NAME": "copy", "GIT_COMMITTER_EMAIL": "copy@localhost"}  # fmt: skip
+log = logging.getLogger(__name__)
+
+
+def fresh_copy(dest: Path, source: Path = REPO) -> Path:
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=source, capture_output=True, check=True,
+    ).stdout.decode()  # fmt: skip
+    for name in filter(None, listed.split("\0")):
+        if (source / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / name, dest / name)
+    env = {**os.environ, **COMMITTER}
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "fresh copy"]):
+        subprocess.run(cmd, cwd=dest, env=env, check=True, capture_output=True)
+    return dest
+
+
+def main(args) -> None:
+    if args.dest.exists() and any(args.dest.iterdir()):
+        raise UserError(f"{args.dest}: exists and is not empty")
+    log.info("copied into %s", fresh_copy(args.dest))
+
+
+def parser():
+    p = cli_parser(__doc__, "tools.fresh_copy")
+    p.add_argument("dest", type=Path, metavar="DEST")
+    return p
+
+
+if __name__ == "__main__":
+    run_cli(parser(), main)
