@@ -9,9 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 
 # The references call BLAS and libm (lstsq, scikit-learn, torch in float64), whose kernels
-# differ from CPU to CPU in the last bits; recorded differences are rounded so that the
-# tracked parity results are the same bytes on every machine.
-NOISE_FLOOR = 1e-12
+# differ from CPU to CPU in the last bits, and two optimizers that both converged differ by
+# their stopping tolerances; so a recorded difference is rounded to 2 significant digits, and
+# one below its resolution (a thousandth of its tolerance) is recorded as 0: the tracked
+# parity results are then the same bytes on every machine.
+RESOLUTION_OF_TOLERANCE = 1e-3
+NOISE_FLOOR = 1e-12  # the resolution of a difference shown for information
 
 
 @dataclass(frozen=True)
@@ -39,24 +42,29 @@ class Comparison:
         measured = f"{self.difference:.3g} ({self.measure}; {limit})"
         return f"{self.subject} vs {self.reference}, {self.quantity}: {measured}"
 
+    @property
+    def resolution(self) -> float:
+        return NOISE_FLOOR if self.tolerance is None else self.tolerance * RESOLUTION_OF_TOLERANCE
+
     def to_json(self) -> dict:
         return {
             "subject": self.subject,
             "reference": self.reference,
             "quantity": self.quantity,
-            "difference": recorded(self.difference),
+            "difference": recorded(self.difference, self.resolution),
+            "resolution": self.resolution,
             "measure": self.measure,
             "tolerance": self.tolerance,
             "verdict": self.verdict,
         }
 
 
-def recorded(difference: float) -> float | str:
-    """A difference as the parity file records it: 2 significant digits, 0 below NOISE_FLOOR,
-    and "inf"/"nan" as strings (strict JSON has no such numbers)."""
+def recorded(difference: float, resolution: float) -> float | str:
+    """A difference as the parity file records it: 2 significant digits, 0 below
+    ``resolution``, and "inf"/"nan" as strings (strict JSON has no such numbers)."""
     if not np.isfinite(difference):
         return str(float(difference))
-    return 0.0 if difference < NOISE_FLOOR else float(f"{difference:.2g}")
+    return 0.0 if difference < resolution else float(f"{difference:.2g}")
 
 
 def parity_record(model: str, comparisons: list[Comparison]) -> dict:

@@ -79,11 +79,17 @@ def parity_table(parity: dict[str, dict]) -> str:
     for record in parity.values():
         for c in record["checks"]:
             limit = "information" if c["tolerance"] is None else f"{c['tolerance']:g}"
-            difference = c["difference"] if isinstance(c["difference"], str) else f"{c['difference']:.2g}"
+            difference = c["difference"]
+            if isinstance(difference, str):
+                shown = difference
+            elif difference == 0:
+                shown = f"< {c['resolution']:g}"
+            else:
+                shown = f"{difference:.2g}"
             rows.append(
                 f"<tr><td class='text'>{escape(c['subject'])}</td>"
                 f"<td class='text'>{escape(c['reference'])}</td>"
-                f"<td class='text'>{escape(c['quantity'])}</td><td>{difference} ({c['measure']})</td>"
+                f"<td class='text'>{escape(c['quantity'])}</td><td>{shown} ({c['measure']})</td>"
                 f"<td>{limit}</td><td>{mark[c['verdict']]}</td></tr>"
             )
     return "<table>" + "\n".join(rows) + "</table>"

@@ -69,7 +69,7 @@ def stage_commands(root: Path) -> dict[str, list[str]]:
     """Each stage's command, as DVC resolves dvc.yaml."""
     from dvc.repo import Repo
 
-    return {s.addressing: shlex.split(s.cmd) for s in Repo(str(root)).index.stages}
+    return {s.name: shlex.split(s.cmd) for s in Repo(str(root)).index.stages}
 
 
 def import_seconds(importtime_stderr: str) -> float:

@@ -32,13 +32,13 @@ def imported_code(stage) -> set[Path]:
     the modules that fit and check that model."""
     module = shlex.split(stage.cmd)[2]  # python -m <module> ...
     found = closure(REPO, module)
-    if stage.addressing.startswith("train@"):
-        for name in MODELS[stage.addressing.split("@")[1]].modules():
+    if stage.name.startswith("train@"):
+        for name in MODELS[stage.name.split("@")[1]].modules():
             found |= closure(REPO, name)
     return found
 
 
-STAGES = {stage.addressing: stage for stage in Repo(str(REPO)).index.stages}
+STAGES = {stage.name: stage for stage in Repo(str(REPO)).index.stages}
 
 
 @pytest.mark.parametrize("name", sorted(STAGES))

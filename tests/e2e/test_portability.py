@@ -73,7 +73,7 @@ def outputs(root: Path) -> dict[str, bytes]:
 
 def run_restricted(source: Path, dest: Path, env: dict[str, str]) -> dict[str, bytes]:
     root = shutil.copytree(source, dest, symlinks=True)
-    commands = {stage.addressing: shlex.split(stage.cmd) for stage in Repo(str(root)).index.stages}
+    commands = {stage.name: shlex.split(stage.cmd) for stage in Repo(str(root)).index.stages}
     for stage in COMPUTING_STAGES:
         cmd = [sys.executable if c == "python" else c for c in commands[stage]]
         result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
