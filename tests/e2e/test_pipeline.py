@@ -5,6 +5,7 @@ changing one model's params reruns only that model and the report."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from ames_tiers.registry import MODELS
 
 from ..conftest import REPO
 from .browser import render_offline
-from .dvc_helpers import copy_repo, dvc_env, load, run, stages_run
+from .dvc_helpers import copy_repo, dvc_env, load, run, set_param, stages_run
 
 SCREENSHOTS = REPO / "plots" / "screenshots"  # committed, for a person to look at
 
@@ -210,3 +211,22 @@ def test_offline_without_mirror_falls_back_and_still_passes(tmp_path, mirror):
         original = load(REPO, paths.metrics_file(model))["valid"]["accuracy"]
         assert fallback == pytest.approx(original, abs=2 / 586), model  # at most a tie flips
     run([sys.executable, "-m", "tools.check_accuracy"], root, env)
+
+
+@pytest.mark.parametrize(
+    "key, value, stages",
+    [
+        ("seed", 7, ["train@linreg_torch", "train@logreg_torch", "train@mlp"]),  # no NumPy model
+        ("models.mlp.hidden", 10, ["report", "train@mlp"]),
+        ("models.logreg_numpy.init_seed", 7, ["report", "train@logreg_numpy"]),
+        ("parity.mlp.loss_per_epoch", 1e-8, ["train@mlp"]),
+        ("ci.accuracy_floors.mlp", 0.4, []),
+        ("prepare.n_classes", 4, ["prepare", *(f"train@{m}" for m in MODELS), "report"]),
+    ],
+)
+def test_a_param_change_touches_only_the_stages_that_read_it(reproduced, tmp_path, key, value, stages):
+    root = shutil.copytree(reproduced[0], tmp_path / "repo", symlinks=True)
+    env = reproduced[1]
+    set_param(root, key, value)
+    changed = json.loads(run(["dvc", "status", "--json"], root, env))
+    assert sorted(changed) == sorted(stages)
