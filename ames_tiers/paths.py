@@ -7,6 +7,9 @@ PARAMS = Path("params.yaml")
 RAW_DIR = Path("data/raw")
 RAW_CSV = RAW_DIR / "ames.csv.gz"
 RAW_SOURCE = RAW_DIR / "source.json"
+# committed: "original", or "fallback-<time>" while the packaged copy stands in (see
+# ames_tiers.source.source_state); dvc.yaml reads it into the download stage's command
+SOURCE_STATE = Path("data/source.yaml")
 
 PREPARED_DIR = Path("data/prepared")
 TRAIN_CSV = PREPARED_DIR / "train.csv"

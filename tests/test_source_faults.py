@@ -90,7 +90,7 @@ def test_every_source_failing_lists_each_source_and_why(server, no_sleep):
 def test_a_good_mirror_wins_over_a_broken_url(server, no_sleep):
     params = DataParams(url=f"{server.url}/truncated", sha256=SHA, timeout_seconds=TIMEOUT, retries=0)
     data, record = acquire(params, f"{server.url}/redirect")
-    assert data == BODY and record["source"] == "mirror"
+    assert data == BODY and record["data"] == "original"
 
 
 def run_download_stage(server, tmp_path, path):

