@@ -165,8 +165,10 @@ def run_cli(
         args = parser.parse_args()
         prefix = label(args) if label else prefix
         logging.basicConfig(
-            level=logging.INFO, format=f"{prefix}: %(message)s", stream=sys.stderr, force=True
+            level=logging.WARNING, format=f"{prefix}: %(message)s", stream=sys.stderr, force=True
         )
+        for package in ("__main__", "ames_tiers", "stages", "tools"):  # ours; libraries only from WARNING
+            logging.getLogger(package).setLevel(logging.INFO)
         main(args)
     except (UserError, ParamsError) as err:
         _fail(prefix, str(err), 1)

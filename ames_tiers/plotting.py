@@ -18,13 +18,37 @@ if TYPE_CHECKING:
 
     from ames_tiers.data import Split, Standardization
 
+# Every figure is at most FIGURE_WIDTH inches wide: at 100 dpi that is the report's column
+# (1100 px), so its smallest text (8 pt) shows at >= 11 px, unscaled (tests/test_plotting.py).
+FIGURE_WIDTH = 11.0
+PANEL_COLUMNS = 3
 TIER_COLORS = ["#4575b4", "#fee090", "#d73027", "#91bfdb", "#fc8d59", "#e0f3f8"]
+
+
+def tier_colors(n_classes: int) -> list:
+    """One colour per tier: the fixed palette, or a colormap's when there are more tiers."""
+    if n_classes <= len(TIER_COLORS):
+        return TIER_COLORS[:n_classes]
+    from matplotlib import colormaps
+
+    return [colormaps["RdYlBu_r"](x) for x in np.linspace(0, 1, n_classes)]
 
 
 def _figure(width: float, height: float) -> Figure:
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _panels(n_panels: int, panel_height: float, **subplots) -> tuple[Figure, list]:
+    """A figure FIGURE_WIDTH wide with one panel per model, PANEL_COLUMNS to a row; a spare
+    last panel (5 models leave one) is returned hidden, for a legend."""
+    rows = -(-n_panels // PANEL_COLUMNS)
+    fig = _figure(FIGURE_WIDTH, panel_height * rows)
+    axes = list(fig.subplots(rows, PANEL_COLUMNS, squeeze=False, **subplots).ravel())
+    for ax in axes[n_panels:]:
+        ax.set_axis_off()
+    return fig, axes
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -64,17 +88,11 @@ def feature_histogram(split: Split) -> Figure:
     return fig
 
 
-def decision_grid(
-    split: Split, stats: Standardization, steps: int = 200
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One grid over the data's extent, in standardized units, shared by every model's map."""
-    X_all = np.concatenate([split.X_train, split.X_valid])
-    lo, hi = X_all.min(axis=0), X_all.max(axis=0)
+def decision_grid(X: np.ndarray, steps: int) -> list[np.ndarray]:
+    """Evenly spaced values over each feature's extent (standardized units), padded by 5%."""
+    lo, hi = X.min(axis=0), X.max(axis=0)
     pad = 0.05 * (hi - lo)
-    axes = [np.linspace(lo[j] - pad[j], hi[j] + pad[j], steps) for j in range(X_all.shape[1])]
-    g0, g1 = np.meshgrid(axes[0], axes[1])
-    grid = np.column_stack([g0.ravel(), g1.ravel()])
-    return grid, g0 * stats.std[0] + stats.mean[0], g1 * stats.std[1] + stats.mean[1]
+    return [np.linspace(lo[j] - pad[j], hi[j] + pad[j], steps) for j in range(X.shape[1])]
 
 
 def decision_regions(
@@ -84,46 +102,55 @@ def decision_regions(
     accuracies: dict[str, float],
     n_classes: int,
 ) -> Figure:
-    """Each model's predicted tier over longitude/latitude, validation houses on top."""
+    """Each model's predicted tier over the input space, validation houses on top: a map of
+    longitude x latitude for two features, a strip along the one feature otherwise."""
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
 
-    if len(split.features) != 2:
-        raise ValueError("decision regions need exactly two features")
-    grid, lon, lat = decision_grid(split, stats)
-    cmap = ListedColormap(TIER_COLORS[:n_classes])
-    norm = BoundaryNorm(np.arange(-0.5, n_classes), n_classes)
-    valid_raw = split.X_valid * stats.std + stats.mean
-    fig = _figure(4 * len(models), 4.4)
-    axes = fig.subplots(1, len(models), sharex=True, sharey=True, squeeze=False)[0]
-    for ax, (name, layers) in zip(axes, models.items(), strict=True):
+    colors = tier_colors(n_classes)
+    cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, n_classes), n_classes)
+    X_all = np.concatenate([split.X_train, split.X_valid])
+    axes_values = decision_grid(X_all, steps=200 if X_all.shape[1] == 2 else 400)
+    valid_raw = stats.undo(split.X_valid)
+    fig, axes = _panels(len(models), 3.3, sharex=True, sharey=True)
+    if len(axes_values) == 2:
+        g0, g1 = np.meshgrid(*axes_values)
+        grid = np.column_stack([g0.ravel(), g1.ravel()])
+        x, y = (v.reshape(g0.shape) for v in stats.undo(grid).T)
+        scatter_y = valid_raw[:, 1]
+    else:  # one feature: the tiers along it, as a strip; the dots at their true tier
+        grid = axes_values[0].reshape(-1, 1)
+        x, y = np.meshgrid(stats.undo(grid)[:, 0], [-0.5, n_classes - 0.5])
+        scatter_y = split.y_valid
+    for ax, (name, layers) in zip(axes, models.items(), strict=False):
         # A regression's rounded output can fall outside the tiers: clip for colouring only.
         tiers = np.clip(predict(MODELS[name].kind, forward(layers, grid)), 0, n_classes - 1)
-        ax.pcolormesh(lon, lat, tiers.reshape(lon.shape), cmap=cmap, norm=norm, alpha=0.45, shading="auto")
-        ax.scatter(
-            valid_raw[:, 0],
-            valid_raw[:, 1],
-            c=split.y_valid,
-            cmap=cmap,
-            norm=norm,
-            s=6,
-            edgecolors="k",
-            linewidths=0.2,
-        )
-        ax.set_title(f"{name}\nvalid accuracy {accuracies[name]:.2f}")
+        shown = tiers.reshape(x.shape) if len(axes_values) == 2 else np.broadcast_to(tiers, x.shape)
+        ax.pcolormesh(x, y, shown, cmap=cmap, norm=norm, alpha=0.45, shading="auto")
+        ax.scatter(valid_raw[:, 0], scatter_y, c=split.y_valid, cmap=cmap, norm=norm, s=6, edgecolors="k",
+                   linewidths=0.2)  # fmt: skip
+        ax.set_title(f"{name}: valid accuracy {accuracies[name]:.2f}")
+        if len(axes_values) == 1:
+            ax.set_ylim(-0.5, n_classes - 0.5)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+    for ax in axes[len(models) - PANEL_COLUMNS : len(models)]:  # the lowest panel of each column
         ax.set_xlabel(split.features[0])
-    axes[0].set_ylabel(split.features[1])
-    fig.legend(
-        handles=[Patch(color=TIER_COLORS[t], label=f"tier {t}") for t in range(n_classes)],
-        loc="outside right center",
-        title="price tier\n(0 = cheapest)",
-    )
+        ax.tick_params(labelbottom=True)
+    for ax in axes[::PANEL_COLUMNS]:
+        ax.set_ylabel(split.features[1] if len(split.features) == 2 else "tier (dots: true tier)")
+    legend = axes[-1] if len(axes) > len(models) else fig
+    legend.legend(
+        handles=[Patch(color=colors[t], label=f"tier {t}") for t in range(n_classes)],
+        loc="center", title="price tier (0 = cheapest)", ncols=1 + n_classes // 6,
+    )  # fmt: skip
     fig.suptitle("Predicted price tier (background) and true tier of validation houses (dots)")
     return fig
 
 
 def accuracy_comparison(metrics: dict[str, dict]) -> Figure:
-    fig = _figure(6, 3.5)
+    fig = _figure(7, 3.8)
     ax = fig.add_subplot()
     names = list(metrics)
     x = np.arange(len(names))
@@ -134,48 +161,39 @@ def accuracy_comparison(metrics: dict[str, dict]) -> Figure:
     ax.set_xticks(x, names, rotation=15)
     ax.set_ylim(0, 1)
     ax.set_ylabel("accuracy")
-    ax.set_title("Accuracy of the five models (regressions: rounded prediction)")
+    ax.set_title("Accuracy of each model (regressions: rounded prediction)")
     ax.legend(loc="upper left")
     return fig
 
 
 def loss_curves(curves: dict[str, tuple[str, np.ndarray]]) -> Figure:
-    """Training loss per step: SGD epochs for the torch models, iterations for scipy's."""
-    fig = _figure(10, 3.8)
-    sgd_ax, scipy_ax = fig.subplots(1, 2)
-    for name, (step_name, losses) in curves.items():
-        ax = sgd_ax if step_name == "epoch" else scipy_ax
-        ax.plot(
-            np.arange(len(losses)),
-            losses,
-            label=f"{name} ({'MSE' if MODELS[name].kind == 'regression' else 'cross-entropy'})",
-        )
-    sgd_ax.set(title="PyTorch: full-batch SGD", xlabel="epoch", ylabel="training loss")
-    scipy_ax.set(title="NumPy: scipy.optimize.minimize (BFGS)", xlabel="iteration", ylabel="training loss")
-    for ax in (sgd_ax, scipy_ax):
-        ax.legend()
+    """Each model's training loss, on its own axes: MSE and cross-entropy are different
+    quantities, and 100 epochs would fill a tenth of a 1000-epoch axis."""
+    fig, axes = _panels(len(curves), 2.8)
+    for ax, (name, (step_name, losses)) in zip(axes, curves.items(), strict=False):
+        spec = MODELS[name]
+        loss = "MSE" if spec.kind == "regression" else "cross-entropy"
+        ax.plot(np.arange(len(losses)), losses, color="#4575b4")
+        steps = "BFGS iteration" if step_name == "iteration" else "SGD epoch"
+        ax.set(title=name, xlabel=steps, ylabel=f"training {loss}")
         ax.grid(alpha=0.3)
+    fig.suptitle("Training loss (before training, then after each BFGS iteration or SGD epoch)")
     return fig
 
 
 def confusion_matrices(predictions: dict[str, tuple[np.ndarray, np.ndarray]], n_classes: int) -> Figure:
-    """Validation confusion matrix per model; a regression's out-of-range rounding is clipped."""
-    fig = _figure(3.2 * len(predictions), 3.4)
-    axes = fig.subplots(1, len(predictions), squeeze=False)[0]
-    for ax, (name, (actual, predicted)) in zip(axes, predictions.items(), strict=True):
+    """Validation confusion matrix per model, actual tier down, predicted across (as
+    `dvc plots show` draws them); a regression's out-of-range rounding is clipped."""
+    fig, axes = _panels(len(predictions), 3.3)
+    for ax, (name, (actual, predicted)) in zip(axes, predictions.items(), strict=False):
         counts = np.zeros((n_classes, n_classes), dtype=np.int64)
         np.add.at(counts, (actual, np.clip(predicted, 0, n_classes - 1)), 1)
         ax.imshow(counts, cmap="Blues")
+        size = 10 if n_classes <= 5 else 8
         for i in range(n_classes):
             for j in range(n_classes):
-                ax.text(
-                    j,
-                    i,
-                    str(counts[i, j]),
-                    ha="center",
-                    va="center",
-                    color="white" if counts[i, j] > counts.max() / 2 else "black",
-                )
+                color = "white" if counts[i, j] > counts.max() / 2 else "black"
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", color=color, fontsize=size)
         ax.set_xticks(range(n_classes))
         ax.set_yticks(range(n_classes))
         ax.set(title=name, xlabel="predicted tier", ylabel="actual tier")

@@ -31,25 +31,32 @@ def synthetic_ames(n: int = 400, seed: int = 0) -> pd.DataFrame:
 
 
 def write_params(root: Path, changes: dict) -> dict:
-    """params.yaml: the committed one with ``changes`` ({section: {key: value}}) merged in."""
+    """params.yaml: the committed one with ``changes`` merged in: {"models.mlp": {"lr": 1.0}}
+    updates a section, {"seed": 7} sets a value."""
     params = read_yaml(REPO / "params.yaml")
     for section, values in changes.items():
+        *parents, last = section.split(".")
         target = params
-        for key in section.split("."):
-            target = target.setdefault(key, {})
-        target.update(values)
+        for key in parents:
+            target = target[key]
+        if isinstance(values, dict):
+            target[last].update(values)
+        else:
+            target[last] = values
     (root / "params.yaml").write_text(json.dumps(params))  # JSON is YAML
     return params
 
 
-def run_pipeline(root: Path, changes: dict | None = None, monkeypatch=None) -> Path:
-    """prepare, every registered model's train, and report, in ``root``."""
+def run_pipeline(root: Path, changes: dict | None = None, monkeypatch=None, raw: Path | None = None) -> Path:
+    """prepare, every registered model's train, and report, in ``root``, on ``raw`` (the
+    real file) or on synthetic houses."""
     from stages import prepare, report, train
 
     monkeypatch.chdir(root)
     write_params(root, {**{f"models.{m}": v for m, v in FAST.items()}, **(changes or {})})
     paths.RAW_DIR.mkdir(parents=True)
-    paths.RAW_CSV.write_bytes(gzip.compress(synthetic_ames().to_csv(index=False).encode(), mtime=0))
+    synthetic = gzip.compress(synthetic_ames().to_csv(index=False).encode(), mtime=0)
+    paths.RAW_CSV.write_bytes(raw.read_bytes() if raw else synthetic)
     paths.RAW_SOURCE.write_text(json.dumps({"data": "original", "url": "synthetic", "sha256": "0" * 64}))
     prepare.main(argparse.Namespace())
     for name in MODELS:

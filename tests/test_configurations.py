@@ -1,0 +1,86 @@
+"""Every configuration params.yaml accepts works end to end, or is refused with one line
+before any training: the allowed ranges swept on the real data (few epochs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ames_tiers import paths
+from ames_tiers.registry import MODELS, SEED_MAX
+
+from .conftest import REPO
+from .mini_pipeline import run_pipeline, write_params
+
+WORKING = {
+    "two tiers, latitude only": {"prepare": {"n_classes": 2, "features": ["Latitude"]}},
+    "eight tiers, longitude only": {"prepare": {"n_classes": 8, "features": ["Longitude"]}},
+    "ten tiers, train-only standardization, half the rows held out": {
+        "prepare": {"n_classes": 10, "standardize_on": "train", "test_size": 0.5}
+    },
+    "features swapped, seeds at their bounds, tiny learning rates": {
+        "prepare": {"features": ["Latitude", "Longitude"], "split_seed": 0},
+        "seed": SEED_MAX,
+        "models.linreg_numpy": {"init_seed": SEED_MAX, "analytic_gradient": True},
+        "models.logreg_numpy": {"init_seed": 0},
+        "models.linreg_torch": {"lr": 1e-6},
+        "models.logreg_torch": {"lr": 1e-6},
+        "models.mlp": {"hidden": 1, "lr": 1e-6, "epochs": 3},
+    },
+}
+
+
+@pytest.mark.parametrize("name", WORKING)
+def test_an_accepted_configuration_runs_end_to_end(name, tmp_path, monkeypatch, mirror):
+    changes = WORKING[name]
+    run_pipeline(tmp_path, changes, monkeypatch, raw=mirror)
+    n_classes = changes.get("prepare", {}).get("n_classes", 3)
+    for model in MODELS:
+        assert json.loads(paths.parity_file(model).read_text())["ok"], model
+        assert 0 <= json.loads(paths.metrics_file(model).read_text())["valid"]["accuracy"] <= 1
+    page = paths.REPORT_HTML.read_text()
+    assert f"tier {n_classes - 1}:" in page and f"tier {n_classes}:" not in page
+
+
+def run_module(root, module: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=root, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    "section, values, message",
+    [
+        ("models.mlp", {"lr": 1e6}, "models.mlp.lr = 1000000.0: must be a number in [1e-06, 100]"),
+        ("prepare", {"n_classes": 11}, "prepare.n_classes = 11: must be an integer in [2, 10]"),
+        ("models.logreg_numpy", {"init_seed": -1}, "models.logreg_numpy.init_seed = -1: must be an integer"),
+        (
+            "prepare",
+            {"features": ["Longitude", "Longitude"]},
+            "prepare.features = ['Longitude', 'Longitude']",
+        ),
+    ],
+)
+def test_a_refused_configuration_stops_before_any_work_with_one_line(tmp_path, section, values, message):
+    write_params(tmp_path, {section: values})
+    result = run_module(tmp_path, "stages.download")
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"download: error: params.yaml: {message}")
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_diverging_learning_rate_stops_its_model_with_one_line(tmp_path, monkeypatch, mirror):
+    run_pipeline(tmp_path, {}, monkeypatch, raw=mirror)
+    write_params(tmp_path, {"models.mlp": {"hidden": 16, "lr": 100.0, "epochs": 200}})
+    paths.model_file("mlp").unlink()
+    result = run_module(tmp_path, "stages.train", "mlp")
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("train@mlp: error: diverged at epoch ") and line.endswith("; lower models.mlp.lr")
+    assert not paths.model_file("mlp").exists()
