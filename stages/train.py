@@ -32,8 +32,10 @@ def main(args) -> None:
     model_params, parity_params = params.models[spec.name], params.parity[spec.name]
     split = read_split(paths.TRAIN_CSV, paths.VALID_CSV)
     context = FitContext(n_classes=params.prepare.n_classes, seed=params.seed)
+    fit_model = spec.load("fit")
+    log.info("training: %s", spec.describe(model_params, split.X_train.shape[1], context.n_classes))
     try:
-        fit = spec.load("fit")(split.X_train, split.y_train, model_params, context)
+        fit = fit_model(split.X_train, split.y_train, model_params, context)
     except Diverged as err:
         hint = f"; lower models.{spec.name}.lr" if hasattr(model_params, "lr") else ""
         raise UserError(f"{err}{hint}") from None

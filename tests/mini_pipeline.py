@@ -40,7 +40,7 @@ def write_params(root: Path, changes: dict) -> dict:
         for key in parents:
             target = target[key]
         if isinstance(values, dict):
-            target[last].update(values)
+            target.setdefault(last, {}).update(values)
         else:
             target[last] = values
     (root / "params.yaml").write_text(json.dumps(params))  # JSON is YAML
