@@ -70,7 +70,8 @@ def test_a_refused_configuration_stops_before_any_work_with_one_line(tmp_path, s
     write_params(tmp_path, {section: values})
     result = run_module(tmp_path, "stages.download")
     assert result.returncode == 1
-    (line,) = result.stderr.strip().splitlines()
+    (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert "Traceback" not in result.stderr
     assert line.startswith(f"download: error: params.yaml: {message}")
     assert not (tmp_path / "data").exists()
 
@@ -81,6 +82,7 @@ def test_a_diverging_learning_rate_stops_its_model_with_one_line(tmp_path, monke
     paths.model_file("mlp").unlink()
     result = run_module(tmp_path, "stages.train", "mlp")
     assert result.returncode == 1
-    (line,) = result.stderr.strip().splitlines()
+    (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert "Traceback" not in result.stderr
     assert line.startswith("train@mlp: error: diverged at epoch ") and line.endswith("; lower models.mlp.lr")
     assert not paths.model_file("mlp").exists()

