@@ -22,7 +22,14 @@ BUNDLE
 <style>
   body { font-family: sans-serif; margin: 1em 2em; }
   table { border-spacing: 15px; }
-  img { max-width: 100%; }
+  img { max-width: 100%; height: auto; }
+  /* An image plot is a box (inline style: nowrap) holding one box per revision; DVC would
+     put the revisions in a row wider than the window. Here they share its width instead:
+     one revision fills it, two take half each, all visible without scrolling sideways. */
+  div[id][style*="nowrap"] { display: flex !important; flex-wrap: wrap; white-space: normal !important;
+                             justify-content: center; overflow: visible !important; }
+  div[id][style*="nowrap"] > p { flex-basis: 100%; font-weight: bold; }
+  div[id][style*="nowrap"] > div { flex: 1 1 0; min-width: 0; max-width: 1100px; }
 </style>
 </head>
 <body>

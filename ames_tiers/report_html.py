@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ames_tiers.analysis import PairComparison, best_by_valid_accuracy
+from ames_tiers.baseline import Baseline
 
 NUMBER_WORDS = {
     2: "two",
@@ -35,6 +36,8 @@ class ReportInputs:
     pairs: list[PairComparison]
     parity: dict[str, dict]  # model -> metrics/parity/<model>.json
     figures: dict[str, bytes]
+    params: dict[str, object]  # this run's params.yaml, flattened
+    baseline: Baseline | None  # an experiment's baseline commit's params and metrics
 
 
 STYLE = """
@@ -45,6 +48,9 @@ th, td:first-child, td.text { text-align: left; }
 img { max-width: 100%; display: block; margin: 1em 0; }
 .answer { background: #f6f8fa; border-left: 4px solid #4575b4; padding: 0.5em 1em; }
 .warning { background: #fff3cd; border: 2px solid #d73027; padding: 0.5em 1em; }
+.changed { background: #fff3cd; }
+.up { color: #1a7f37; } .down { color: #b42318; }
+details { margin: 0.3em 0; } summary { cursor: pointer; }
 """
 
 
@@ -70,44 +76,103 @@ def _fmt(x: float) -> str:
     return f"{x:.4f}"
 
 
-def model_table(metrics: dict[str, dict], optimizes: dict[str, str]) -> str:
+def _with_delta(value: float, baseline: float | None, higher_is_better: bool) -> str:
+    """A metric, and how far it moved from the baseline's, coloured by whether that is better."""
+    if baseline is None or value == baseline:
+        return _fmt(value)
+    better = (value > baseline) == higher_is_better
+    return f"{_fmt(value)} <span class='{'up' if better else 'down'}'>({value - baseline:+.4f})</span>"
+
+
+def model_table(metrics: dict[str, dict], optimizes: dict[str, str], baseline: Baseline | None) -> str:
     rows = [
         "<tr><th>model</th><th>optimizes</th><th>parameters</th><th>train loss</th>"
         "<th>train accuracy</th><th>valid loss</th><th>valid accuracy</th></tr>"
     ]
     for name, m in metrics.items():
+        before = (baseline.metrics.get(name) if baseline else None) or {}
+
+        def cell(part: str, key: str, higher_is_better: bool, m=m, before=before) -> str:
+            return (
+                f"<td>{_with_delta(m[part][key], (before.get(part) or {}).get(key), higher_is_better)}</td>"
+            )
+
         rows.append(
             f"<tr><td>{escape(name)}</td><td class='text'>{escape(optimizes[name])}</td>"
-            f"<td>{m['n_parameters']}</td><td>{_fmt(m['train']['loss'])}</td>"
-            f"<td>{_fmt(m['train']['accuracy'])}</td><td>{_fmt(m['valid']['loss'])}</td>"
-            f"<td>{_fmt(m['valid']['accuracy'])}</td></tr>"
+            f"<td>{m['n_parameters']}</td>{cell('train', 'loss', False)}{cell('train', 'accuracy', True)}"
+            f"{cell('valid', 'loss', False)}{cell('valid', 'accuracy', True)}</tr>"
         )
-    return "<table>" + "\n".join(rows) + "</table>"
+    note = (
+        "<p>In brackets: the change from the experiment's baseline commit.</p>"
+        if baseline and any(baseline.metrics.get(n) != m for n, m in metrics.items())
+        else ""
+    )
+    return "<table>" + "\n".join(rows) + "</table>" + note
 
 
-def parity_table(parity: dict[str, dict]) -> str:
-    """Each model's reference checks, as its train stage recorded and judged them."""
+SHOWN_PARAMS = ("seed", "prepare.", "models.")  # what a run is; data and parity only if changed
+
+
+def params_table(params: dict[str, object], baseline: Baseline | None) -> str:
+    """This run's params; where one differs from the experiment's baseline, both values."""
+    before = baseline.params if baseline else {}
+    changed = {k for k, v in params.items() if baseline and before.get(k) != v}
+    rows = ["<tr><th>param</th><th>this run</th>" + ("<th>baseline</th>" if changed else "") + "</tr>"]
+    for key, value in params.items():
+        if not key.startswith(SHOWN_PARAMS) and key not in changed:
+            continue
+        mark = " class='changed'" if key in changed else ""
+        old = (
+            f"<td>{escape(str(before.get(key, '-')))}</td>"
+            if key in changed
+            else ("<td></td>" if changed else "")
+        )
+        rows.append(f"<tr{mark}><td>{escape(key)}</td><td>{escape(str(value))}</td>{old}</tr>")
+    if not baseline:
+        summary = (
+            "The params of this run (<code>dvc exp run</code> also compares with the commit it starts from)."
+        )
+    elif changed:
+        summary = f"This experiment changed {len(changed)} param(s) of its baseline commit (highlighted)."
+    else:
+        summary = "An experiment with the params of its baseline commit."
+    return f"<p>{summary}</p><details{' open' if changed else ''}><summary>params</summary><table>" + (
+        "\n".join(rows) + "</table></details>"
+    )
+
+
+def _difference(check: dict) -> str:
+    difference = check["difference"]
+    if isinstance(difference, str):
+        return difference
+    return f"< {check['resolution']:g}" if difference == 0 else f"{difference:.2g}"
+
+
+def parity_verdict(record: dict) -> str:
+    """One line per model: the verdict and its closest call; the checks folded below it."""
+    checked = [c for c in record["checks"] if c["tolerance"] is not None]
+    closest = max(
+        checked,
+        key=lambda c: c["difference"] / c["tolerance"] if not isinstance(c["difference"], str) else 1e9,
+    )
+    mark = "✔" if record["ok"] else "✘"
+    line = (
+        f"{mark} <b>{escape(record['model'])}</b>: {len(checked)} check{'s' * (len(checked) != 1)} "
+        "within tolerance; closest: "
+        f"{escape(closest['quantity'])} vs {escape(closest['reference'])}, {_difference(closest)} "
+        f"(tolerance {closest['tolerance']:g})"
+    )
     rows = [
-        "<tr><th>checked</th><th>reference</th><th>quantity</th><th>difference</th><th>tolerance</th><th></th></tr>"
+        "<tr><th>checked</th><th>reference</th><th>quantity</th><th>difference</th><th>tolerance</th></tr>"
     ]
-    mark = {"ok": "✔", "FAIL": "✘", "information": ""}
-    for record in parity.values():
-        for c in record["checks"]:
-            limit = "information" if c["tolerance"] is None else f"{c['tolerance']:g}"
-            difference = c["difference"]
-            if isinstance(difference, str):
-                shown = difference
-            elif difference == 0:
-                shown = f"< {c['resolution']:g}"
-            else:
-                shown = f"{difference:.2g}"
-            rows.append(
-                f"<tr><td class='text'>{escape(c['subject'])}</td>"
-                f"<td class='text'>{escape(c['reference'])}</td>"
-                f"<td class='text'>{escape(c['quantity'])}</td><td>{shown} ({c['measure']})</td>"
-                f"<td>{limit}</td><td>{mark[c['verdict']]}</td></tr>"
-            )
-    return "<table>" + "\n".join(rows) + "</table>"
+    for c in record["checks"]:
+        limit = "information" if c["tolerance"] is None else f"{c['tolerance']:g}"
+        rows.append(
+            f"<tr><td class='text'>{escape(c['subject'])}</td><td class='text'>{escape(c['reference'])}</td>"
+            f"<td class='text'>{escape(c['quantity'])}</td><td>{_difference(c)} ({c['measure']})</td>"
+            f"<td>{limit}</td></tr>"
+        )
+    return f"<details><summary>{line}</summary><table>" + "\n".join(rows) + "</table></details>"
 
 
 def shapes_answer(pairs: list[PairComparison], sgd_epochs: dict[str, int]) -> str:
@@ -179,17 +244,19 @@ def render_report(inputs: ReportInputs) -> str:
         f"<p>{data_summary['n_rows']} "
         f"houses ({counts}); {data_summary['n_train']} train / {data_summary['n_valid']} "
         f"validation rows.</p>",
-        "<h2>The five models</h2>",
-        model_table(metrics, inputs.optimizes),
+        "<h2>What ran</h2>",
+        params_table(inputs.params, inputs.baseline),
+        f"<h2>The {NUMBER_WORDS.get(len(metrics), len(metrics))} models</h2>",
+        model_table(metrics, inputs.optimizes, inputs.baseline),
         "<p>Loss is MSE for the two linear regressions and cross-entropy for the others; a "
         "regression's accuracy is the notebook's (rounded prediction equals the tier).</p>",
-        _img(figures["accuracy"], "accuracy of the five models"),
+        _img(figures["accuracy"], "accuracy of each model"),
         "<h2>Training</h2>",
         _img(figures["loss_curves"], "training loss curves"),
         "<h2>Validation confusion matrices</h2>",
         _img(figures["confusion_matrices"], "confusion matrices"),
         "<h2>Decision regions</h2>",
-        _img(figures["decision_regions"], "decision regions of the five models"),
+        _img(figures["decision_regions"], "decision regions of each model"),
         "<h2>The notebook's questions, answered from this run</h2>",
         "<h3>Which weight matrices have the same shapes, and which the same values?</h3>",
         f"<div class='answer'>{shapes_answer(inputs.pairs, inputs.sgd_epochs)}</div>",
@@ -202,13 +269,11 @@ def render_report(inputs: ReportInputs) -> str:
         )
         + "</div>",
         "<h2>Parity: every model against a reference implementation</h2>",
-        "<p>Each model is checked, in its own <code>train</code> stage, against code nobody here "
-        "wrote: the closed-form least-squares solution, scikit-learn, and scipy.optimize.minimize "
-        "itself. A stage fails when a difference exceeds its tolerance in <code>params.yaml</code> "
-        "<code>parity</code>. The PyTorch linear models are checked trained to convergence "
-        "(L-BFGS) and the MLP's first epochs retrained in float64; as this run trained them (a "
-        "fixed number of SGD epochs, in float32) their distances are shown for information.</p>",
-        parity_table(inputs.parity),
+        "<p>Each model's <code>train</code> stage checks it against code nobody here wrote (the "
+        "closed-form least squares, scikit-learn, scipy.optimize.minimize) and fails when a "
+        "difference exceeds its tolerance in <code>params.yaml</code> <code>parity</code>; click a "
+        "line for every comparison, including the models as trained, shown for information.</p>",
+        *(parity_verdict(record) for record in inputs.parity.values()),
         "<h2>Data</h2>",
         _img(figures["class_histogram"], "price tier histogram"),
         _img(figures["feature_histogram"], "feature histogram"),

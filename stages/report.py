@@ -2,7 +2,9 @@
 
 Reads:  data/prepared/ (split and standardization), data/raw/source.json, metrics/data.json;
         per model: models/, metrics/, metrics/parity/, plots/loss/, plots/predictions/;
-        params.yaml `prepare.n_classes` and `models` (the report's sentences quote them).
+        params.yaml (all but `ci`: the report shows what ran); in `dvc exp run`, the params and
+        metrics of the commit the experiment started from ($DVC_EXP_BASELINE_REV), to show what
+        changed.
 Writes: plots/figures/*.png (accuracy, loss curves, confusion matrices, decision regions,
         tier and feature histograms) and plots/report.html (self-contained: figures inlined,
         no scripts, no requests).
@@ -16,10 +18,11 @@ import numpy as np
 
 from ames_tiers import paths, plotting
 from ames_tiers.analysis import weight_comparisons
+from ames_tiers.baseline import flatten, read_baseline
 from ames_tiers.data import read_split, read_standardization
 from ames_tiers.files import cli_parser, read_json, read_table, run_cli, write_bytes, write_text
 from ames_tiers.layers import layers_from_json
-from ames_tiers.params import load_params
+from ames_tiers.params import load_params, read_yaml
 from ames_tiers.registry import MODELS
 from ames_tiers.report_html import ReportInputs, render_report
 
@@ -63,6 +66,8 @@ def main(args) -> None:
             pairs=weight_comparisons(models),
             parity={n: read_json(paths.parity_file(n)) for n in MODELS},
             figures=pngs,
+            params={k: v for k, v in flatten(read_yaml(paths.PARAMS)).items() if not k.startswith("ci.")},
+            baseline=read_baseline(paths.PARAMS, {n: paths.metrics_file(n) for n in MODELS}),
         )
     )
     for name, png in pngs.items():

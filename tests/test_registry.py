@@ -64,4 +64,6 @@ def test_a_sixth_model_is_trained_checked_and_reported(registered, tmp_path, mon
     assert paths.predictions_file("nearest_centroid").read_text().startswith("actual,predicted\n")
     page = paths.REPORT_HTML.read_text()
     assert "distance to the mean house of each tier, 2 → 3, temperature 2" in page
-    assert page.count("nearest_centroid") == 2  # its row in the model table and its parity check
+    assert "<td>nearest_centroid</td>" in page  # its row in the model table
+    assert "✔ <b>nearest_centroid</b>: 1 check within tolerance" in page  # its parity verdict
+    assert "models.nearest_centroid.temperature" in page  # its params

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+VIEWPORT_WIDTH = 1280  # a laptop's browser window
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
@@ -43,6 +44,8 @@ class Rendered:
     console_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
+    viewport_width: int = 0
+    page_width: int = 0  # the document's scroll width: more than the viewport means sideways scrolling
 
 
 CHART_PROBE = """
@@ -57,13 +60,16 @@ CHART_PROBE = """
   }
   const r = (c || s || e).getBoundingClientRect();
   return {id: e.id || e.parentElement.id, kind: c ? 'canvas' : (s ? 'svg' : 'none'),
-          width: r.width, height: r.height, ink: ink};
+          width: r.width, height: r.height, left: r.left, right: r.right, ink: ink};
 })
 """
 
 IMAGE_PROBE = """
-() => Array.from(document.images).map(i => ({src: i.getAttribute('src').slice(0, 60),
-  complete: i.complete, width: i.naturalWidth, height: i.naturalHeight}))
+() => Array.from(document.images).map(i => {
+  const r = i.getBoundingClientRect();
+  return {src: i.getAttribute('src').slice(0, 60), complete: i.complete, width: i.naturalWidth,
+          height: i.naturalHeight, shown_width: r.width, left: r.left, right: r.right};
+})
 """
 
 
@@ -97,7 +103,7 @@ def render_offline(page_path: Path, screenshot: Path, expected_charts: int = 0) 
             ],
         )
         try:
-            context = browser.new_context(offline=True, viewport={"width": 1400, "height": 1000})
+            context = browser.new_context(offline=True, viewport={"width": VIEWPORT_WIDTH, "height": 900})
 
             def block(route):
                 result.external_requests.append(route.request.url)
@@ -118,6 +124,8 @@ def render_offline(page_path: Path, screenshot: Path, expected_charts: int = 0) 
             page.wait_for_timeout(300)  # let the last chart finish drawing
             result.charts = page.evaluate(CHART_PROBE)
             result.images = page.evaluate(IMAGE_PROBE)
+            result.viewport_width = VIEWPORT_WIDTH
+            result.page_width = page.evaluate("() => document.documentElement.scrollWidth")
             save_png(page.screenshot(full_page=True), screenshot)
         finally:
             browser.close()

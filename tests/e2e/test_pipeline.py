@@ -54,8 +54,8 @@ def test_data_matches_the_notebook(reproduced):
 def test_linear_regression_numpy_matches_the_notebook(reproduced):
     root, _, _ = reproduced
     metrics = load(root, paths.metrics_file("linreg_numpy"))
-    assert round(metrics["optimizer"]["initial_loss"], 2) == 1.33
-    assert round(metrics["optimizer"]["final_loss"], 2) == 0.56
+    curve = np.loadtxt(root / paths.loss_curve_file("linreg_numpy"), delimiter=",", skiprows=1)
+    assert round(curve[0, 1], 2) == 1.33 and round(curve[-1, 1], 2) == 0.56  # as the notebook prints
     assert round(metrics["valid"]["accuracy"], 2) == 0.31
     (layer,) = load(root, paths.model_file("linreg_numpy"))["layers"]
     np.testing.assert_allclose(np.ravel(layer["weights"]), [-0.26364467, 0.17475395], atol=1e-5)
@@ -158,6 +158,9 @@ def test_report_html_renders_offline_with_every_figure(reproduced):
     assert all(i["complete"] and i["width"] > 0 and i["height"] > 0 for i in rendered.images), rendered.images
     assert rendered.console_errors == [] and rendered.failed_requests == []
     assert rendered.external_requests == []
+    assert_nothing_off_screen(rendered)
+    # shown at (nearly) their own size: the figures' text stays >= 10 px (tests/test_plotting.py)
+    assert all(i["shown_width"] >= 0.95 * min(i["width"], 1068) for i in rendered.images), rendered.images
 
 
 def assert_every_chart_drawn(rendered, n_charts: int, n_images: int) -> None:
@@ -169,10 +172,18 @@ def assert_every_chart_drawn(rendered, n_charts: int, n_images: int) -> None:
     assert all(i["complete"] and i["width"] > 0 for i in rendered.images), rendered.images
     assert rendered.console_errors == [], rendered.console_errors
     assert rendered.failed_requests == [] and rendered.external_requests == []
+    assert_nothing_off_screen(rendered)
 
 
-# two loss plots and one confusion matrix per model, from dvc.yaml's top-level plots
-N_VEGA_PLOTS = 2 + len(MODELS)
+def assert_nothing_off_screen(rendered) -> None:
+    """At a 1280 px window every chart and every image is inside the window's width."""
+    assert rendered.page_width <= rendered.viewport_width, "the page scrolls sideways"
+    for box in [*rendered.charts, *rendered.images]:
+        assert box["left"] >= 0 and box["right"] <= rendered.viewport_width, box
+
+
+# per model: its loss curve and its confusion matrix, from dvc.yaml's top-level plots
+N_VEGA_PLOTS = 2 * len(MODELS)
 
 
 def test_dvc_plots_show_renders_offline(reproduced):

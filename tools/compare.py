@@ -1,0 +1,128 @@
+"""Compare experiments in a table that fits a terminal: each run's five validation accuracies
+and the params it changed, best first.
+
+Usage:  python -m tools.compare [--sort-by MODEL] [--width COLUMNS]
+Reads:  `dvc exp show --json` (the workspace, the baseline commit and its experiments).
+`dvc exp show` prefixes each model's columns with its file (`metrics/mlp.json:valid.accuracy`),
+so five accuracies alone need 200 columns; this names them by model and lists only the
+params that differ from the baseline, wrapping them to fit --width (default: the terminal).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+from ames_tiers import paths
+from ames_tiers.files import UserError, cli_parser, run_cli
+from ames_tiers.registry import MODELS
+
+GAP = "  "
+
+
+@dataclass
+class Run:
+    name: str
+    params: dict[str, Any]  # flattened: {"models.mlp.hidden": 100, ...}
+    accuracy: dict[str, float | None] = field(default_factory=dict)
+    state: str = "done"  # or "failed", "queued", "running"
+
+
+def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(tree, dict):
+        return {prefix: tree}
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def _run(name: str, rev: dict, state: str) -> Run:
+    data = rev.get("data") or {}
+    params = flatten((data.get("params") or {}).get(str(paths.PARAMS), {}).get("data") or {})
+    metrics = data.get("metrics") or {}
+    accuracy = {}
+    for model in MODELS:
+        found = (metrics.get(str(paths.metrics_file(model))) or {}).get("data") or {}
+        accuracy[model] = (found.get("valid") or {}).get("accuracy")
+    return Run(name, params, accuracy, state)
+
+
+def runs_of(exp_show: list[dict]) -> tuple[Run | None, list[Run]]:
+    """The baseline commit and the other rows (workspace first, then experiments)."""
+    baseline, others = None, []
+    for commit in exp_show:
+        rev_name = commit.get("name") or commit["rev"][:7]
+        if commit["rev"] == "workspace":
+            others.append(_run("workspace", commit, "done"))
+            continue
+        baseline = baseline or _run(f"{rev_name} (baseline)", commit, "done")
+        for exp in commit.get("experiments") or []:
+            rev = exp["revs"][0]
+            state = (exp.get("executor") or {}).get("state") or "done"
+            others.append(_run(exp.get("name") or rev.get("name") or rev["rev"][:7], rev, state))
+    return baseline, others
+
+
+def changed_params(run: Run, baseline: Run) -> str:
+    """The params that differ from the baseline, `models.` left out: `mlp.hidden=10`."""
+    changed = [
+        f"{key.removeprefix('models.')}={json.dumps(value)}"
+        for key, value in run.params.items()
+        if baseline.params.get(key) != value
+    ]
+    return " ".join(changed)
+
+
+def table(baseline: Run, runs: list[Run], sort_by: str, width: int) -> list[str]:
+    """The rows, best `sort_by` accuracy first; no line longer than ``width``."""
+
+    def key(run: Run) -> float:
+        value = run.accuracy.get(sort_by)
+        return -value if isinstance(value, (int, float)) else 1.0
+
+    rows = [baseline, *sorted(runs, key=key)]
+    name_width = max(len("experiment"), *(len(r.name) for r in rows))
+    cells = {m: max(len(m), 6) for m in MODELS}
+    head = f"{'experiment':<{name_width}}" + "".join(f"{GAP}{m:>{cells[m]}}" for m in MODELS)
+    param_width = max(20, width - len(head) - len(GAP))
+    lines = [f"{' ' * name_width}{GAP}valid accuracy", head + f"{GAP}changed params"]
+    for run in rows:
+        accs = "".join(f"{GAP}{_cell(run, m):>{cells[m]}}" for m in MODELS)
+        wrapped = textwrap.wrap(changed_params(run, baseline), param_width) or [""]
+        lines.append(f"{run.name:<{name_width}}{accs}{GAP}{wrapped[0]}".rstrip())
+        lines += [f"{' ' * len(head)}{GAP}{more}" for more in wrapped[1:]]
+    return lines
+
+
+def _cell(run: Run, model: str) -> str:
+    value = run.accuracy.get(model)
+    if run.state != "done":
+        return run.state
+    return "-" if value is None else f"{value:.4f}"
+
+
+def main(args) -> None:
+    result = subprocess.run(["dvc", "exp", "show", "--json"], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise UserError(f"dvc exp show failed: {result.stderr.strip().splitlines()[-1:]}")
+    baseline, runs = runs_of(json.loads(result.stdout))
+    if baseline is None:
+        raise UserError("no baseline commit: commit the pipeline first (git commit)")
+    width = args.width or shutil.get_terminal_size((120, 24)).columns
+    print("\n".join(table(baseline, runs, args.sort_by, width)))
+
+
+def parser():
+    p = cli_parser(__doc__, "tools.compare")
+    p.add_argument("--sort-by", default="mlp", choices=list(MODELS), help="best first by this model")
+    p.add_argument("--width", type=int, default=0, help="columns (default: the terminal's)")
+    return p
+
+
+if __name__ == "__main__":
+    run_cli(parser(), main)
