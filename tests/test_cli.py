@@ -12,7 +12,10 @@ import pytest
 from .conftest import REPO
 
 STAGES = ["stages.download", "stages.prepare", "stages.train", "stages.report", "stages.plots_template"]
-TOOLS = ["tools.check_accuracy", "tools.check_drift", "tools.requeue_failed"]
+TOOLS = [
+    f"tools.{t}"
+    for t in ("check_accuracy", "check_drift", "compare", "fresh_copy", "predict", "requeue_failed")
+]
 
 
 def run_module(cwd, module, *args, stdin=""):
@@ -39,7 +42,8 @@ def test_help_says_what_the_module_does_and_does_nothing_else(tmp_path, module):
 
 @pytest.mark.parametrize("module", STAGES + TOOLS)
 def test_an_unknown_argument_is_one_line(tmp_path, module):
-    result = run_module(tmp_path, module, *(["mlp"] if module == "stages.train" else []), "--fast")
+    positional = {"stages.train": ["mlp"], "tools.predict": ["mlp"], "tools.fresh_copy": ["copy"]}
+    result = run_module(tmp_path, module, *positional.get(module, []), "--fast")
     assert result.returncode == 1
     (line,) = error_lines(result)
     assert "error: unrecognized arguments: --fast" in line and "--help" in line

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ames_tiers import paths
+from ames_tiers.baseline import flatten
 from ames_tiers.files import UserError, cli_parser, run_cli
 from ames_tiers.registry import MODELS
 
@@ -30,15 +31,6 @@ class Run:
     params: dict[str, Any]  # flattened: {"models.mlp.hidden": 100, ...}
     accuracy: dict[str, float | None] = field(default_factory=dict)
     state: str = "done"  # or "failed", "queued", "running"
-
-
-def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
-    if not isinstance(tree, dict):
-        return {prefix: tree}
-    out: dict[str, Any] = {}
-    for key, value in tree.items():
-        out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    return out
 
 
 def _run(name: str, rev: dict, state: str) -> Run:
@@ -69,13 +61,15 @@ def runs_of(exp_show: list[dict]) -> tuple[Run | None, list[Run]]:
 
 
 def changed_params(run: Run, baseline: Run) -> str:
-    """The params that differ from the baseline, `models.` left out: `mlp.hidden=10`."""
-    changed = [
-        f"{key.removeprefix('models.')}={json.dumps(value)}"
-        for key, value in run.params.items()
-        if baseline.params.get(key) != value
-    ]
-    return " ".join(changed)
+    """The params that differ from the baseline, grouped by section:
+    `mlp: hidden=200 lr=0.05; seed=7`."""
+    groups: dict[str, list[str]] = {}
+    for key, value in run.params.items():
+        if baseline.params.get(key) == value:
+            continue
+        section, _, leaf = key.removeprefix("models.").rpartition(".")
+        groups.setdefault(section, []).append(f"{leaf}={json.dumps(value)}")
+    return "; ".join(f"{s}: {' '.join(v)}" if s else " ".join(v) for s, v in groups.items())
 
 
 def table(baseline: Run, runs: list[Run], sort_by: str, width: int) -> list[str]:

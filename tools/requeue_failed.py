@@ -15,9 +15,9 @@ import json
 import logging
 import re
 import subprocess
-from typing import Any
 
 from ames_tiers import paths
+from ames_tiers.baseline import flatten
 from ames_tiers.files import UserError, cli_parser, run_cli
 from ames_tiers.params import read_yaml
 
@@ -25,19 +25,9 @@ log = logging.getLogger(__name__)
 PIPELINE_ERROR = re.compile(r"^\S+: error: .*$", re.M)  # the one line every stage fails with
 
 
-def leaf_items(tree: Any, prefix: str = "") -> dict[str, Any]:
-    """{"models.mlp.hidden": 10, ...} for every leaf of a nested params mapping."""
-    if not isinstance(tree, dict):
-        return {prefix: tree}
-    items: dict[str, Any] = {}
-    for key, value in tree.items():
-        items.update(leaf_items(value, f"{prefix}.{key}" if prefix else str(key)))
-    return items
-
-
 def overrides(base: dict, experiment: dict) -> list[str]:
     """The `-S key=value` arguments that turn ``base`` params into ``experiment`` params."""
-    before, after = leaf_items(base), leaf_items(experiment)
+    before, after = flatten(base), flatten(experiment)
     if set(after) != set(before):
         raise UserError(f"experiment params have different keys: {sorted(set(after) ^ set(before))}")
     return [f"{key}={json.dumps(value)}" for key, value in after.items() if before[key] != value]
