@@ -52,15 +52,15 @@ def predictions_file(model: str) -> Path:
     return PREDICTIONS_DIR / f"{model}.csv"
 
 
-FIGURE_NAMES: tuple[str, ...] = (
-    "accuracy",
-    "loss_curves",
-    "confusion_matrices",
-    "decision_regions",
-    "class_histogram",
-    "feature_histogram",
-)
+# figures of the whole run, and one of each kind per model (so that a change to one model
+# redraws that model's figures only)
+RUN_FIGURES: tuple[str, ...] = ("accuracy", "class_histogram", "feature_histogram")
+MODEL_FIGURES: tuple[str, ...] = ("decision_regions", "loss", "confusion")
 
 
 def figure_file(name: str) -> Path:
     return FIGURES_DIR / f"{name}.png"
+
+
+def model_figure_file(kind: str, model: str) -> Path:
+    return FIGURES_DIR / kind / f"{model}.png"

@@ -6,6 +6,7 @@ PNG metadata is fixed (no software version, no date) so identical inputs give id
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 # Every figure is at most FIGURE_WIDTH inches wide: at 100 dpi that is the report's column
 # (1100 px), so its smallest text (8 pt) shows at >= 11 px, unscaled (tests/test_plotting.py).
 FIGURE_WIDTH = 11.0
-PANEL_COLUMNS = 3
 TIER_COLORS = ["#4575b4", "#fee090", "#d73027", "#91bfdb", "#fc8d59", "#e0f3f8"]
 
 
@@ -40,21 +40,25 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def _panels(n_panels: int, panel_height: float, **subplots) -> tuple[Figure, list]:
-    """A figure FIGURE_WIDTH wide with one panel per model, PANEL_COLUMNS to a row; a spare
-    last panel (5 models leave one) is returned hidden, for a legend."""
-    rows = -(-n_panels // PANEL_COLUMNS)
-    fig = _figure(FIGURE_WIDTH, panel_height * rows)
-    axes = list(fig.subplots(rows, PANEL_COLUMNS, squeeze=False, **subplots).ravel())
-    for ax in axes[n_panels:]:
-        ax.set_axis_off()
-    return fig, axes
-
-
-def png_bytes(fig: Figure) -> bytes:
+def png_bytes(fig: Figure, inputs: str) -> bytes:
+    """The PNG, with ``inputs`` (a digest of what it was drawn from) in its metadata, so that
+    the report can reuse it while its inputs stay the same; level-3 compression (5% larger
+    than the default, half the time)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
+    metadata = {"Software": None, "Inputs": inputs}
+    fig.savefig(buffer, format="png", metadata=metadata, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
+
+
+def drawn_from(png_path: Path) -> str | None:
+    """The inputs digest a PNG written by png_bytes carries, or None."""
+    from PIL import Image
+
+    try:
+        with Image.open(png_path) as image:
+            return image.text.get("Inputs")
+    except (OSError, ValueError):
+        return None
 
 
 def class_histogram(split: Split, n_classes: int) -> Figure:
@@ -88,6 +92,9 @@ def feature_histogram(split: Split) -> Figure:
     return fig
 
 
+MODEL_FIGURE_SIZE = (5.3, 4.0)  # inches: two to a row in the report's column, text unscaled
+
+
 def decision_grid(X: np.ndarray, steps: int) -> list[np.ndarray]:
     """Evenly spaced values over each feature's extent (standardized units), padded by 5%."""
     lo, hi = X.min(axis=0), X.max(axis=0)
@@ -96,13 +103,9 @@ def decision_grid(X: np.ndarray, steps: int) -> list[np.ndarray]:
 
 
 def decision_regions(
-    split: Split,
-    stats: Standardization,
-    models: dict[str, Layers],
-    accuracies: dict[str, float],
-    n_classes: int,
+    name: str, layers: Layers, split: Split, stats: Standardization, accuracy: float, n_classes: int
 ) -> Figure:
-    """Each model's predicted tier over the input space, validation houses on top: a map of
+    """The model's predicted tier over the input space, validation houses on top: a map of
     longitude x latitude for two features, a strip along the one feature otherwise."""
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
@@ -110,10 +113,8 @@ def decision_regions(
 
     colors = tier_colors(n_classes)
     cmap, norm = ListedColormap(colors), BoundaryNorm(np.arange(-0.5, n_classes), n_classes)
-    X_all = np.concatenate([split.X_train, split.X_valid])
-    axes_values = decision_grid(X_all, steps=200 if X_all.shape[1] == 2 else 400)
+    axes_values = decision_grid(np.concatenate([split.X_train, split.X_valid]), 150)
     valid_raw = stats.undo(split.X_valid)
-    fig, axes = _panels(len(models), 3.3, sharex=True, sharey=True)
     if len(axes_values) == 2:
         g0, g1 = np.meshgrid(*axes_values)
         grid = np.column_stack([g0.ravel(), g1.ravel()])
@@ -123,29 +124,58 @@ def decision_regions(
         grid = axes_values[0].reshape(-1, 1)
         x, y = np.meshgrid(stats.undo(grid)[:, 0], [-0.5, n_classes - 0.5])
         scatter_y = split.y_valid
-    for ax, (name, layers) in zip(axes, models.items(), strict=False):
-        # A regression's rounded output can fall outside the tiers: clip for colouring only.
-        tiers = np.clip(predict(MODELS[name].kind, forward(layers, grid)), 0, n_classes - 1)
-        shown = tiers.reshape(x.shape) if len(axes_values) == 2 else np.broadcast_to(tiers, x.shape)
-        ax.pcolormesh(x, y, shown, cmap=cmap, norm=norm, alpha=0.45, shading="auto")
-        ax.scatter(valid_raw[:, 0], scatter_y, c=split.y_valid, cmap=cmap, norm=norm, s=6, edgecolors="k",
-                   linewidths=0.2)  # fmt: skip
-        ax.set_title(f"{name}: valid accuracy {accuracies[name]:.2f}")
-        if len(axes_values) == 1:
-            ax.set_ylim(-0.5, n_classes - 0.5)
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.xaxis.set_major_locator(MaxNLocator(4))
-    for ax in axes[len(models) - PANEL_COLUMNS : len(models)]:  # the lowest panel of each column
-        ax.set_xlabel(split.features[0])
-        ax.tick_params(labelbottom=True)
-    for ax in axes[::PANEL_COLUMNS]:
-        ax.set_ylabel(split.features[1] if len(split.features) == 2 else "tier (dots: true tier)")
-    legend = axes[-1] if len(axes) > len(models) else fig
-    legend.legend(
-        handles=[Patch(color=colors[t], label=f"tier {t}") for t in range(n_classes)],
-        loc="center", title="price tier (0 = cheapest)", ncols=1 + n_classes // 6,
-    )  # fmt: skip
-    fig.suptitle("Predicted price tier (background) and true tier of validation houses (dots)")
+    # A regression's rounded output can fall outside the tiers: clip for colouring only.
+    tiers = np.clip(predict(MODELS[name].kind, forward(layers, grid)), 0, n_classes - 1)
+    shown = tiers.reshape(x.shape) if len(axes_values) == 2 else np.broadcast_to(tiers, x.shape)
+    fig = _figure(*MODEL_FIGURE_SIZE)
+    ax = fig.add_subplot()
+    ax.pcolormesh(x, y, shown, cmap=cmap, norm=norm, alpha=0.45, shading="auto")
+    ax.scatter(
+        valid_raw[:, 0], scatter_y, c=split.y_valid, cmap=cmap, norm=norm, s=6, edgecolors="k", linewidths=0.2
+    )
+    ax.set_title(f"{name}: valid accuracy {accuracy:.2f}")
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.set_xlabel(split.features[0])
+    if len(axes_values) == 2:
+        ax.set_ylabel(split.features[1])
+    else:
+        ax.set(ylim=(-0.5, n_classes - 0.5), ylabel="tier (dots: true tier)")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    handles = [Patch(color=colors[t], label=str(t)) for t in range(n_classes)]
+    fig.legend(handles=handles, loc="outside right center", title="tier", ncols=1 + n_classes // 6)
+    return fig
+
+
+def loss_curve(name: str, losses: np.ndarray) -> Figure:
+    """The model's training loss on its own axes: MSE and cross-entropy are different
+    quantities, and 100 epochs would fill a tenth of a 1000-epoch axis."""
+    spec = MODELS[name]
+    fig = _figure(*MODEL_FIGURE_SIZE)
+    ax = fig.add_subplot()
+    ax.plot(np.arange(len(losses)), losses, color="#4575b4")
+    steps = "BFGS iteration" if spec.step_name == "iteration" else "SGD epoch"
+    loss = "MSE" if spec.kind == "regression" else "cross-entropy"
+    ax.set(title=f"{name}: training {loss}", xlabel=f"{steps} (0: before training)", ylabel=loss)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def confusion_matrix(name: str, actual: np.ndarray, predicted: np.ndarray, n_classes: int) -> Figure:
+    """Validation confusion matrix, actual tier down and predicted across (as `dvc plots
+    show` draws it); a regression's out-of-range rounding is clipped."""
+    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(counts, (actual, np.clip(predicted, 0, n_classes - 1)), 1)
+    fig = _figure(*MODEL_FIGURE_SIZE)
+    ax = fig.add_subplot()
+    ax.imshow(counts, cmap="Blues")
+    size = 10 if n_classes <= 6 else 8
+    for i in range(n_classes):
+        for j in range(n_classes):
+            color = "white" if counts[i, j] > counts.max() / 2 else "black"
+            ax.text(j, i, str(counts[i, j]), ha="center", va="center", color=color, fontsize=size)
+    ax.set_xticks(range(n_classes))
+    ax.set_yticks(range(n_classes))
+    ax.set(title=f"{name}: validation", xlabel="predicted tier", ylabel="actual tier")
     return fig
 
 
@@ -163,38 +193,4 @@ def accuracy_comparison(metrics: dict[str, dict]) -> Figure:
     ax.set_ylabel("accuracy")
     ax.set_title("Accuracy of each model (regressions: rounded prediction)")
     ax.legend(loc="upper left")
-    return fig
-
-
-def loss_curves(curves: dict[str, tuple[str, np.ndarray]]) -> Figure:
-    """Each model's training loss, on its own axes: MSE and cross-entropy are different
-    quantities, and 100 epochs would fill a tenth of a 1000-epoch axis."""
-    fig, axes = _panels(len(curves), 2.8)
-    for ax, (name, (step_name, losses)) in zip(axes, curves.items(), strict=False):
-        spec = MODELS[name]
-        loss = "MSE" if spec.kind == "regression" else "cross-entropy"
-        ax.plot(np.arange(len(losses)), losses, color="#4575b4")
-        steps = "BFGS iteration" if step_name == "iteration" else "SGD epoch"
-        ax.set(title=name, xlabel=steps, ylabel=f"training {loss}")
-        ax.grid(alpha=0.3)
-    fig.suptitle("Training loss (before training, then after each BFGS iteration or SGD epoch)")
-    return fig
-
-
-def confusion_matrices(predictions: dict[str, tuple[np.ndarray, np.ndarray]], n_classes: int) -> Figure:
-    """Validation confusion matrix per model, actual tier down, predicted across (as
-    `dvc plots show` draws them); a regression's out-of-range rounding is clipped."""
-    fig, axes = _panels(len(predictions), 3.3)
-    for ax, (name, (actual, predicted)) in zip(axes, predictions.items(), strict=False):
-        counts = np.zeros((n_classes, n_classes), dtype=np.int64)
-        np.add.at(counts, (actual, np.clip(predicted, 0, n_classes - 1)), 1)
-        ax.imshow(counts, cmap="Blues")
-        size = 10 if n_classes <= 5 else 8
-        for i in range(n_classes):
-            for j in range(n_classes):
-                color = "white" if counts[i, j] > counts.max() / 2 else "black"
-                ax.text(j, i, str(counts[i, j]), ha="center", va="center", color=color, fontsize=size)
-        ax.set_xticks(range(n_classes))
-        ax.set_yticks(range(n_classes))
-        ax.set(title=name, xlabel="predicted tier", ylabel="actual tier")
     return fig

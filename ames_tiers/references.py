@@ -26,13 +26,6 @@ def least_squares(X: np.ndarray, y: np.ndarray) -> Layers:
     return [(coef[:-1].reshape(-1, 1), coef[-1:])]
 
 
-def sklearn_linear_regression(X: np.ndarray, y: np.ndarray) -> Layers:
-    from sklearn.linear_model import LinearRegression
-
-    fitted = LinearRegression().fit(X, y)
-    return [(fitted.coef_.reshape(-1, 1), np.atleast_1d(fitted.intercept_))]
-
-
 def sklearn_softmax_regression(X: np.ndarray, y: np.ndarray, n_classes: int) -> Layers:
     """scikit-learn's multinomial LogisticRegression without penalty (the notebook's loss has
     none), fitted tightly, as one softmax layer."""

@@ -35,7 +35,7 @@ class ReportInputs:
     source: dict
     pairs: list[PairComparison]
     parity: dict[str, dict]  # model -> metrics/parity/<model>.json
-    figures: dict[str, bytes]
+    figures: dict[str, bytes]  # "accuracy", "decision_regions/mlp", ... -> PNG
     params: dict[str, object]  # this run's params.yaml, flattened
     baseline: Baseline | None  # an experiment's baseline commit's params and metrics
 
@@ -51,6 +51,7 @@ img { max-width: 100%; display: block; margin: 1em 0; }
 .changed { background: #fff3cd; }
 .up { color: #1a7f37; } .down { color: #b42318; }
 details { margin: 0.3em 0; } summary { cursor: pointer; }
+.grid { display: flex; flex-wrap: wrap; column-gap: 10px; } .grid img { margin: 0.3em 0; }
 """
 
 
@@ -65,6 +66,13 @@ def data_sentence(source: dict) -> str:
         f"so this run used the copy in the {escape(source['package'])} package (the same houses; "
         f"results can differ in the last digits). Tried:<ul>{tried}</ul>Every <code>dvc repro</code> "
         "retries the sources until one works.</div>"
+    )
+
+
+def _model_images(figures: dict[str, bytes], kind: str, models: list[str], alt: str) -> str:
+    """One figure per model, two to a row."""
+    return (
+        "<div class='grid'>" + "".join(_img(figures[f"{kind}/{m}"], f"{alt}: {m}") for m in models) + "</div>"
     )
 
 
@@ -252,11 +260,12 @@ def render_report(inputs: ReportInputs) -> str:
         "regression's accuracy is the notebook's (rounded prediction equals the tier).</p>",
         _img(figures["accuracy"], "accuracy of each model"),
         "<h2>Training</h2>",
-        _img(figures["loss_curves"], "training loss curves"),
+        _model_images(figures, "loss", list(metrics), "training loss"),
         "<h2>Validation confusion matrices</h2>",
-        _img(figures["confusion_matrices"], "confusion matrices"),
+        _model_images(figures, "confusion", list(metrics), "validation confusion matrix"),
         "<h2>Decision regions</h2>",
-        _img(figures["decision_regions"], "decision regions of each model"),
+        "<p>Predicted price tier (background) and true tier of validation houses (dots).</p>",
+        _model_images(figures, "decision_regions", list(metrics), "decision regions"),
         "<h2>The notebook's questions, answered from this run</h2>",
         "<h3>Which weight matrices have the same shapes, and which the same values?</h3>",
         f"<div class='answer'>{shapes_answer(inputs.pairs, inputs.sgd_epochs)}</div>",

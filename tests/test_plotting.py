@@ -43,23 +43,32 @@ def layers_for(n_features: int, n_classes: int) -> dict:
 def test_every_figure_draws_at_any_tier_count_with_one_feature_or_two(n_classes, n_features):
     split, stats = fixture_split(n_classes, n_features)
     models = layers_for(n_features, n_classes)
-    accuracies = dict.fromkeys(models, 0.5)
     metrics = {n: {"train": {"accuracy": 0.5}, "valid": {"accuracy": 0.4}} for n in models}
-    predictions = dict.fromkeys(models, (split.y_valid, split.y_valid[::-1]))
-    curves = {n: (MODELS[n].step_name, np.linspace(2, 1, 20)) for n in models}
     figures = [
-        plotting.decision_regions(split, stats, models, accuracies, n_classes),
-        plotting.confusion_matrices(predictions, n_classes),
-        plotting.loss_curves(curves),
         plotting.accuracy_comparison(metrics),
         plotting.class_histogram(split, n_classes),
         plotting.feature_histogram(split),
     ]
+    for name, layers in models.items():
+        figures += [
+            plotting.decision_regions(name, layers, split, stats, 0.5, n_classes),
+            plotting.confusion_matrix(name, split.y_valid, split.y_valid[::-1], n_classes),
+            plotting.loss_curve(name, np.linspace(2, 1, 20)),
+        ]
     for fig in figures:
-        png = plotting.png_bytes(fig)  # draws it: tick labels exist from here on
+        png = plotting.png_bytes(fig, "digest")  # draws it: tick labels exist from here on
         assert png.startswith(b"\x89PNG")
         assert fig.get_figwidth() <= plotting.FIGURE_WIDTH
         assert smallest_text_px(fig) >= 10, fig.texts
+
+
+def test_a_figure_carries_the_digest_of_its_inputs(tmp_path):
+    split, _ = fixture_split(3, 2)
+    path = tmp_path / "class_histogram.png"
+    path.write_bytes(plotting.png_bytes(plotting.class_histogram(split, 3), "abc123"))
+    assert plotting.drawn_from(path) == "abc123"
+    path.write_bytes(b"not a png")
+    assert plotting.drawn_from(path) is None
 
 
 def test_more_tiers_than_the_palette_get_distinct_colours():

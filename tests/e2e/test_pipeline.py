@@ -35,11 +35,16 @@ def test_cold_repro_runs_every_stage_whose_outputs_are_not_committed(reproduced)
     assert "Stage 'report' didn't change, skipping" in output
 
 
+FIGURES = sorted(p.relative_to(REPO) for p in (REPO / paths.FIGURES_DIR).rglob("*.png"))
+
+
 def test_report_figures_are_byte_identical_when_redrawn(reproduced):
     root, env, _ = reproduced
+    assert len(FIGURES) == len(paths.RUN_FIGURES) + len(paths.MODEL_FIGURES) * len(MODELS)
+    for path in FIGURES:
+        (root / path).unlink()  # or the stage would keep them: their inputs did not change
     assert stages_run(run(["dvc", "repro", "--force", "--single-item", "report"], root, env)) == ["report"]
-    for name in paths.FIGURE_NAMES:
-        path = paths.figure_file(name)
+    for path in FIGURES:
         assert (root / path).read_bytes() == (REPO / path).read_bytes(), f"{path} differs"
 
 
@@ -154,7 +159,7 @@ def test_report_html_renders_offline_with_every_figure(reproduced):
     # nothing to fetch: no scripts, no external images, styles or links (the data URL is text)
     assert "<script" not in text and not re.search(r"""(src|href)=["']?https?:|url\(\s*["']?https?:""", text)
     rendered = render_offline(page, SCREENSHOTS / "report.png")
-    assert len(rendered.images) == len(paths.FIGURE_NAMES)
+    assert len(rendered.images) == len(FIGURES)
     assert all(i["complete"] and i["width"] > 0 and i["height"] > 0 for i in rendered.images), rendered.images
     assert rendered.console_errors == [] and rendered.failed_requests == []
     assert rendered.external_requests == []
@@ -184,6 +189,8 @@ def assert_nothing_off_screen(rendered) -> None:
 
 # per model: its loss curve and its confusion matrix, from dvc.yaml's top-level plots
 N_VEGA_PLOTS = 2 * len(MODELS)
+# the figures of the run, and each model's decision regions (its loss and confusion matrix are vega)
+N_IMAGE_PLOTS = len(paths.RUN_FIGURES) + len(MODELS)
 
 
 def test_dvc_plots_show_renders_offline(reproduced):
@@ -192,7 +199,7 @@ def test_dvc_plots_show_renders_offline(reproduced):
     page = root / "plots_show" / "index.html"
     assert "cdn.jsdelivr" not in page.read_text()
     rendered = render_offline(page, SCREENSHOTS / "dvc_plots_show.png", N_VEGA_PLOTS)
-    assert_every_chart_drawn(rendered, N_VEGA_PLOTS, len(paths.FIGURE_NAMES))
+    assert_every_chart_drawn(rendered, N_VEGA_PLOTS, N_IMAGE_PLOTS)
 
 
 def test_dvc_plots_diff_shows_two_revisions_offline(mlp_changed):
@@ -201,7 +208,7 @@ def test_dvc_plots_diff_shows_two_revisions_offline(mlp_changed):
     page = root / "plots_diff" / "index.html"
     rendered = render_offline(page, SCREENSHOTS / "dvc_plots_diff.png", N_VEGA_PLOTS)
     # each figure once per revision; each vega plot overlays both revisions
-    assert_every_chart_drawn(rendered, N_VEGA_PLOTS, 2 * len(paths.FIGURE_NAMES))
+    assert_every_chart_drawn(rendered, N_VEGA_PLOTS, 2 * N_IMAGE_PLOTS)
     assert {i["src"].split("_plots_")[0] for i in rendered.images} == {"static/HEAD~1", "static/workspace"}
 
 

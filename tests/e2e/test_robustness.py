@@ -52,7 +52,7 @@ def clone_b(tmp_path_factory, mirror):
 def test_two_cold_runs_in_separate_clones_are_byte_identical(clone_a, clone_b):
     a, b = outputs(clone_a[0]), outputs(clone_b[0])
     # data.json; per model: metrics, parity, model, loss curve, predictions; figures; report
-    assert len(a) == 1 + 5 * len(MODELS) + len(paths.FIGURE_NAMES) + 1
+    assert len(a) == 1 + 5 * len(MODELS) + len(paths.RUN_FIGURES) + len(paths.MODEL_FIGURES) * len(MODELS) + 1
     assert a.keys() == b.keys()
     differing = [name for name in a if a[name] != b[name]]
     assert differing == []
