@@ -32,6 +32,10 @@ class Run:
     accuracy: dict[str, float | None] = field(default_factory=dict)
     state: str = "done"  # or "failed", "queued", "running"
 
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "success")
+
 
 def _run(name: str, rev: dict, state: str) -> Run:
     data = rev.get("data") or {}
@@ -95,7 +99,7 @@ def table(baseline: Run, runs: list[Run], sort_by: str, width: int) -> list[str]
 
 def _cell(run: Run, model: str) -> str:
     value = run.accuracy.get(model)
-    if run.state != "done":
+    if not run.finished:
         return run.state
     return "-" if value is None else f"{value:.4f}"
 

@@ -19,11 +19,11 @@ from ames_tiers.registry import MODELS
 
 from ..conftest import REPO
 from .browser import render_offline
-from .dvc_helpers import copy_repo, dvc_env, load, run, set_param, stages_run
+from .dvc_helpers import dvc_env, load, run, set_param, stages_run
 
 SCREENSHOTS = REPO / "plots" / "screenshots"  # committed, for a person to look at
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("reproduced")]  # one copy for the module group
 
 
 def test_cold_repro_runs_every_stage_whose_outputs_are_not_committed(reproduced):
@@ -212,8 +212,8 @@ def test_dvc_plots_diff_shows_two_revisions_offline(mlp_changed):
     assert {i["src"].split("_plots_")[0] for i in rendered.images} == {"static/HEAD~1", "static/workspace"}
 
 
-def test_offline_without_mirror_falls_back_and_still_passes(tmp_path, mirror):
-    root = copy_repo(tmp_path)
+def test_offline_without_mirror_falls_back_and_still_passes(reproduced, tmp_path, mirror):
+    root = shutil.copytree(reproduced[0], tmp_path / "repo", symlinks=True)
     params = root / "params.yaml"
     params.write_text(
         re.sub(r"url: \S+", "url: http://127.0.0.1:9/ames.csv.gz", params.read_text()).replace(
@@ -237,31 +237,31 @@ def test_offline_without_mirror_falls_back_and_still_passes(tmp_path, mirror):
     assert run(["git", "status", "--porcelain", str(paths.SOURCE_STATE)], root, env).startswith(" M")
     assert "changed command" in run(["dvc", "status", "download"], root, env)
     healed = dvc_env(mirror)
-    assert "download" in stages_run(run(["dvc", "repro"], root, healed))
-    assert load(root, paths.DATA_METRICS)["data"] == "original"
-    for model in MODELS:
-        assert load(root, paths.metrics_file(model)) == load(REPO, paths.metrics_file(model)), model
+    assert stages_run(run(["dvc", "repro", "prepare"], root, healed)) == ["download", "prepare"]
+    assert load(root, paths.DATA_METRICS) == load(REPO, paths.DATA_METRICS)  # the original data again
     assert run(["git", "status", "--porcelain", str(paths.SOURCE_STATE)], root, env) == ""
-    assert stages_run(run(["dvc", "repro"], root, healed)) == [
+    assert stages_run(run(["dvc", "repro", "prepare"], root, healed)) == [
         "download"
-    ]  # once more: the command changed back
-    assert stages_run(run(["dvc", "repro"], root, healed)) == []
+    ]  # its command changed back
+    assert stages_run(run(["dvc", "repro", "prepare"], root, healed)) == []
 
 
-@pytest.mark.parametrize(
-    "key, value, stages",
-    [
-        ("seed", 7, ["train@linreg_torch", "train@logreg_torch", "train@mlp"]),  # no NumPy model
-        ("models.mlp.hidden", 10, ["report", "train@mlp"]),
-        ("models.logreg_numpy.init_seed", 7, ["report", "train@logreg_numpy"]),
-        ("parity.mlp.loss_per_epoch", 1e-8, ["train@mlp"]),
-        ("ci.accuracy_floors.mlp", 0.4, []),
-        ("prepare.n_classes", 4, ["prepare", *(f"train@{m}" for m in MODELS), "report"]),
-    ],
-)
-def test_a_param_change_touches_only_the_stages_that_read_it(reproduced, tmp_path, key, value, stages):
+PARAM_CHANGES = [  # (key, value, the stages whose own dependencies change)
+    ("seed", 7, ["report", "train@linreg_torch", "train@logreg_torch", "train@mlp"]),  # no NumPy model
+    ("models.mlp.hidden", 10, ["report", "train@mlp"]),
+    ("models.logreg_numpy.init_seed", 7, ["report", "train@logreg_numpy"]),
+    ("parity.mlp.loss_per_epoch", 1e-8, ["report", "train@mlp"]),
+    ("ci.accuracy_floors.mlp", 0.4, []),  # the CI gate's: no stage reads it
+    ("prepare.n_classes", 4, ["prepare", *(f"train@{m}" for m in MODELS), "report"]),
+]
+
+
+def test_a_param_change_touches_only_the_stages_that_read_it(reproduced, tmp_path):
     root = shutil.copytree(reproduced[0], tmp_path / "repo", symlinks=True)
     env = reproduced[1]
-    set_param(root, key, value)
-    changed = json.loads(run(["dvc", "status", "--json"], root, env))
-    assert sorted(changed) == sorted(stages)
+    original = (root / "params.yaml").read_text()
+    for key, value, stages in PARAM_CHANGES:
+        set_param(root, key, value)
+        changed = json.loads(run(["dvc", "status", "--json"], root, env))
+        assert sorted(changed) == sorted(stages), key
+        (root / "params.yaml").write_text(original)

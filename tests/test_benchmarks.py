@@ -1,0 +1,26 @@
+"""benchmarks/run.py's arithmetic and table (the measurements themselves take minutes; run
+`python -m benchmarks.run` to regenerate BENCHMARKS.md)."""
+
+from benchmarks.run import TARGETS, import_seconds, markdown
+
+
+def test_import_seconds_adds_the_top_level_imports_only():
+    stderr = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       100 |     500000 | numpy\n"
+        "import time:        50 |     200000 |   numpy.linalg\n"
+        "import time:        10 |    1000000 | torch\n"
+    )
+    assert import_seconds(stderr) == 1.5
+
+
+def test_the_table_gives_ratios_and_verdicts():
+    times = {"notebook script (baseline)": [10.0, 10.0, 12.0], **{k: [5.0, 6.0, 7.0] for k in TARGETS}}
+    page = markdown({
+        "repeats": 3, "when": "2026-11-30 12:00", "times": times, "sweep": {1: 4.0, 2: 7.5},
+        "stages": [("train@mlp", 7.0, 3.0)], "mlp": {"notebook loop": 1.5}, "tests": 170.0,
+    })  # fmt: skip
+    assert "| cold dvc repro --force | 6.00 | 5.00 | 7.00 | 0.60x | <= 3.0x: met |" in page
+    assert "| no-op dvc repro | 6.00 | 5.00 | 7.00 | 0.60x | <= 0.15x: NOT met |" in page
+    assert "| 2 | 7.5 |" in page and "| train@mlp | 7.00 | 3.00 | 4.00 |" in page
+    assert "took 170 s" in page
