@@ -16,7 +16,7 @@ from ames_tiers.registry import MODELS
 
 from .dvc_helpers import run, stages_run
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("queue")]
+pytestmark = pytest.mark.e2e
 
 RUN_ON_A = "models.logreg_numpy.init_seed=7"
 RUN_ON_B = "models.linreg_torch.lr=0.5"

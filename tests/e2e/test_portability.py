@@ -27,7 +27,7 @@ from ames_tiers.registry import MODELS
 
 from ..conftest import REPO
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("reproduced")]  # one copy for the module group
+pytestmark = pytest.mark.e2e
 
 AVX512_GLIBC = "-AVX512F,-AVX512DQ,-AVX512CD,-AVX512BW,-AVX512VL"
 CPU_PROFILES = {

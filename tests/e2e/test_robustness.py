@@ -17,7 +17,7 @@ from ames_tiers import paths
 
 from .dvc_helpers import run, stages_run
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("reproduced")]  # one copy for the module group
+pytestmark = pytest.mark.e2e
 
 # every output a run produces, apart from the downloaded data
 OUTPUT_DIRS = (paths.METRICS_DIR, paths.MODELS_DIR, paths.LOSS_DIR, paths.PREDICTIONS_DIR, paths.FIGURES_DIR)

@@ -14,7 +14,7 @@ import pytest
 from ..conftest import REPO
 from .dvc_helpers import run, wait_for_queue
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("queue")]
+pytestmark = pytest.mark.e2e
 
 
 def readme_commands(marker: str) -> list[list[str]]:

