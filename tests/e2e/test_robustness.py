@@ -40,16 +40,18 @@ def clone(reproduced, tmp_path):
     return shutil.copytree(reproduced[0], tmp_path / "repo", symlinks=True), reproduced[1]
 
 
-def find_process(needle: list[str], timeout_s: float = 60) -> int:
-    """The pid of the first process whose argv ends with ``needle``."""
+def find_process(needle: list[str], cwd: Path, timeout_s: float = 60) -> int:
+    """The pid of the process whose argv ends with ``needle`` and that runs in ``cwd`` (not
+    another test's, running at the same time on the other worker)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for pid in filter(str.isdigit, os.listdir("/proc")):
             try:
                 argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+                here = Path(os.readlink(f"/proc/{pid}/cwd")) == cwd.resolve()
             except OSError:
                 continue
-            if argv[-len(needle) :] == needle:
+            if argv[-len(needle) :] == needle and here:
                 return int(pid)
         time.sleep(0.02)
     raise AssertionError(f"no process {needle} started within {timeout_s} s")
@@ -78,7 +80,7 @@ def test_killed_training_recovers_to_the_same_results(clone, victim):
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    stage = find_process(["stages.train", "mlp"])
+    stage = find_process(["stages.train", "mlp"], root)
     wait_until_torch_is_loaded(stage)
     time.sleep(0.3)  # into its 1000 epochs
     if victim == "stage":
