@@ -39,7 +39,7 @@ TARGETS = {  # ratio to the baseline script, from the speed issues
     "dvc repro, models.logreg_numpy changed": 0.8,
     "no-op dvc repro": 0.15,
 }
-SWEEP = ["dvc", "exp", "run", "--queue", "-S", "models.mlp.hidden=10,200"]  # the README's
+SWEEP = ["dvc", "exp", "run", "--queue", "-S", "models.logreg_torch.lr=0.05,0.5"]  # the README's
 
 
 def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:

@@ -41,6 +41,19 @@ def reproduced(tmp_path_factory, mirror) -> tuple[Path, dict, str]:
     return root, env, run(["dvc", "repro"], root, env)
 
 
+@pytest.fixture(scope="session")
+def mini_run(tmp_path_factory) -> Path:
+    """The whole pipeline, in-process, on synthetic houses with the committed params (few
+    epochs): tests that change it work on a copy."""
+    from .mini_pipeline import run_pipeline
+
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        return run_pipeline(tmp_path_factory.mktemp("mini_run"), {}, monkeypatch)
+    finally:
+        monkeypatch.undo()
+
+
 @pytest.fixture
 def separable() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Three well-separated blobs in 2-D, standardized-scale, with a train/valid split."""

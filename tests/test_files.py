@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from ames_tiers import files
 from ames_tiers.files import UserError, to_json, write_text
 
 from .conftest import REPO
-from .mini_pipeline import run_pipeline, write_params
+from .mini_pipeline import write_params
 
 
 def test_json_is_strict_sorted_and_refuses_nan():
@@ -46,8 +47,8 @@ def test_an_existing_file_survives_a_failed_write(tmp_path, monkeypatch):
     ]
 
 
-def test_ctrl_c_is_one_line_and_leaves_no_output(tmp_path, monkeypatch):
-    run_pipeline(tmp_path, {}, monkeypatch)
+def test_ctrl_c_is_one_line_and_leaves_no_output(mini_run, tmp_path):
+    tmp_path = shutil.copytree(mini_run, tmp_path / "run")
     for name in ("mlp.json",):
         (tmp_path / "models" / name).unlink()
     write_params(tmp_path, {"models.mlp": {"hidden": 64, "epochs": 100_000}})

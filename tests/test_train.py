@@ -4,13 +4,14 @@ and it writes none of its outputs."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
 from ames_tiers import paths
 
 from .conftest import REPO
-from .mini_pipeline import run_pipeline, write_params
+from .mini_pipeline import write_params
 
 
 def train(root, model: str) -> subprocess.CompletedProcess:
@@ -25,8 +26,8 @@ def outputs_of(root, model: str) -> list:
     return [f for f in files if (root / f).exists()]
 
 
-def test_a_check_beyond_its_tolerance_fails_naming_it_and_writes_nothing(tmp_path, monkeypatch):
-    run_pipeline(tmp_path, {}, monkeypatch)
+def test_a_check_beyond_its_tolerance_fails_naming_it_and_writes_nothing(mini_run, tmp_path):
+    tmp_path = shutil.copytree(mini_run, tmp_path / "run")
     for f in outputs_of(tmp_path, "linreg_numpy"):
         (tmp_path / f).unlink()
     write_params(tmp_path, {"parity.linreg_numpy": {"optimum": 1e-12}})
@@ -40,8 +41,8 @@ def test_a_check_beyond_its_tolerance_fails_naming_it_and_writes_nothing(tmp_pat
     assert outputs_of(tmp_path, "linreg_numpy") == []
 
 
-def test_a_diverging_model_stops_with_one_line_and_writes_nothing(tmp_path, monkeypatch):
-    run_pipeline(tmp_path, {}, monkeypatch)
+def test_a_diverging_model_stops_with_one_line_and_writes_nothing(mini_run, tmp_path):
+    tmp_path = shutil.copytree(mini_run, tmp_path / "run")
     for f in outputs_of(tmp_path, "mlp"):
         (tmp_path / f).unlink()
     write_params(tmp_path, {"models.mlp": {"hidden": 16, "lr": 100.0, "epochs": 200}})

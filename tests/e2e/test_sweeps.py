@@ -29,7 +29,7 @@ def readme_commands(marker: str) -> list[list[str]]:
     return [[sys.executable, *c[1:]] if c[0] == "python" else c for c in commands]
 
 
-DIVERGING = "models.mlp.lr=100"  # queued with the sweep: fails, for a reason of its own
+DIVERGING = "models.linreg_torch.lr=100"  # queued with the sweep: fails, for a reason of its own
 
 
 @pytest.fixture(scope="module")
@@ -66,17 +66,17 @@ def test_the_compare_command_shows_every_run_within_120_columns(swept):
     assert all(len(line) <= 120 for line in lines), max(lines, key=len)
     header = lines[1].split()
     assert header[1:6] == ["linreg_numpy", "linreg_torch", "logreg_numpy", "logreg_torch", "mlp"]
-    runs = [line for line in lines[2:] if "mlp: hidden=" in line]
-    assert sorted(re.search(r"hidden=(\d+)", line).group(1) for line in runs) == ["10", "200"]
-    mlp = [float(line.split()[5]) for line in runs]
-    assert mlp == sorted(mlp, reverse=True)  # best first
-    assert any("failed" in line and "mlp: lr=100" in line for line in lines)
+    runs = [line for line in lines[2:] if "logreg_torch: lr=" in line]
+    assert sorted(re.search(r"lr=([\d.]+)", line).group(1) for line in runs) == ["0.05", "0.5"]
+    accuracy = [float(line.split()[4]) for line in runs]  # logreg_torch's column
+    assert accuracy == sorted(accuracy, reverse=True)  # best first
+    assert any("failed" in line and "linreg_torch: lr=100" in line for line in lines)
 
 
 def test_retry_requeues_only_runs_that_did_not_fail_for_a_reason_of_their_own(swept):
     root, env, _ = swept
     (requeue, _start) = readme_commands("sweep-retry")
     output = run(requeue, root, env)
-    assert "not re-queued" in output and "diverged at epoch" in output and "mlp.lr=100" in output
+    assert "not re-queued" in output and "diverged at epoch" in output and "linreg_torch.lr=100" in output
     status = run(["dvc", "queue", "status"], root, env)
     assert "Failed" not in status and not re.search(r"\bQueued\b", status)
