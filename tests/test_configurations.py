@@ -18,12 +18,11 @@ from .mini_pipeline import run_pipeline, write_params
 
 WORKING = {
     "two tiers, latitude only": {"prepare": {"n_classes": 2, "features": ["Latitude"]}},
-    "eight tiers, longitude only": {"prepare": {"n_classes": 8, "features": ["Longitude"]}},
     "ten tiers, train-only standardization, half the rows held out": {
         "prepare": {"n_classes": 10, "standardize_on": "train", "test_size": 0.5}
     },
-    "features swapped, seeds at their bounds, tiny learning rates": {
-        "prepare": {"features": ["Latitude", "Longitude"], "split_seed": 0},
+    "eight tiers, features swapped, seeds at their bounds, tiny learning rates": {
+        "prepare": {"n_classes": 8, "features": ["Latitude", "Longitude"], "split_seed": 0},
         "seed": SEED_MAX,
         "models.linreg_numpy": {"init_seed": SEED_MAX, "analytic_gradient": True},
         "models.logreg_numpy": {"init_seed": 0},
@@ -76,12 +75,18 @@ def test_a_refused_configuration_stops_before_any_work_with_one_line(tmp_path, s
 
 
 def test_a_diverging_learning_rate_stops_its_model_with_one_line(tmp_path, monkeypatch, mirror):
-    run_pipeline(tmp_path, {}, monkeypatch, raw=mirror)
-    write_params(tmp_path, {"models.mlp": {"hidden": 16, "lr": 100.0, "epochs": 200}})
-    paths.model_file("mlp").unlink()
-    result = run_module(tmp_path, "stages.train", "mlp")
+    from stages import prepare
+
+    monkeypatch.chdir(tmp_path)
+    write_params(tmp_path, {"models.linreg_torch": {"lr": 100.0}})  # allowed, and far too large
+    paths.RAW_DIR.mkdir(parents=True)
+    paths.RAW_CSV.write_bytes(mirror.read_bytes())
+    paths.RAW_SOURCE.write_text(json.dumps({"data": "original"}))
+    prepare.main(None)
+    result = run_module(tmp_path, "stages.train", "linreg_torch")
     assert result.returncode == 1
     (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert "Traceback" not in result.stderr
-    assert line.startswith("train@mlp: error: diverged at epoch ") and line.endswith("; lower models.mlp.lr")
-    assert not paths.model_file("mlp").exists()
+    assert line.startswith("train@linreg_torch: error: diverged at epoch ")
+    assert line.endswith("; lower models.linreg_torch.lr")
+    assert not paths.model_file("linreg_torch").exists()

@@ -153,3 +153,13 @@ def test_every_check_passes_at_every_tier_count(n_classes):
         comparisons = check(fit, split, params, PARITY[name], context)
         assert failed(comparisons) == [], name
         assert parity_record(name, comparisons)["ok"]
+
+
+@pytest.mark.parametrize("hidden", [10, 100, 200])
+@pytest.mark.parametrize("lr", [0.05, 0.1, 0.3])
+def test_the_mlp_check_passes_across_the_readme_grid(hidden, lr):
+    """The README's MLP grid (its epochs only change how far past the checked ones training
+    goes): the float64 loop matches sklearn at every hidden size and learning rate."""
+    split, params, context = blobs(3, seed=5), MLPParams(hidden, lr, 100), FitContext(3, seed=0)
+    fit = models_torch.fit_mlp(split.X_train, split.y_train, params, context)
+    assert failed(check_mlp(fit, split, params, PARITY["mlp"], context)) == []

@@ -54,6 +54,14 @@ def test_drift_check_fails_naming_the_moved_metric(mlp_changed):
     assert "metrics/mlp.json:valid.accuracy moved" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_dvc_metrics_diff_is_about_the_changed_model_and_fits_a_terminal(mlp_changed):
+    root, env, _ = mlp_changed
+    lines = run(["dvc", "metrics", "diff", "HEAD~1"], root, {**env, "COLUMNS": "120"}).strip().splitlines()
+    rows = [line for line in lines if line.startswith("metrics/")]
+    assert rows and all(row.startswith("metrics/mlp.json") for row in rows), lines
+    assert all(len(line) <= 120 for line in lines), max(lines, key=len)
+
+
 def test_report_html_renders_offline_with_every_figure(reproduced):
     root, _, _ = reproduced
     page = root / paths.REPORT_HTML

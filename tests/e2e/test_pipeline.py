@@ -108,6 +108,20 @@ def test_accuracy_gate_passes(reproduced):
     run([sys.executable, "-m", "tools.check_accuracy"], root, env)
 
 
+def test_dvc_metrics_show_is_the_models_table_and_fits_a_terminal(reproduced):
+    root, env, _ = reproduced
+    lines = run(["dvc", "metrics", "show"], root, {**env, "COLUMNS": "120"}).strip().splitlines()
+    assert [line.split()[0] for line in lines[1:]] == [str(paths.metrics_file(m)) for m in MODELS]
+    assert lines[0].split()[1:] == [
+        "n_parameters",
+        "train.accuracy",
+        "train.loss",
+        "valid.accuracy",
+        "valid.loss",
+    ]
+    assert all(len(line) <= 120 for line in lines), max(lines, key=len)
+
+
 def test_second_repro_runs_nothing_and_status_is_clean(reproduced):
     root, env, _ = reproduced
     assert stages_run(run(["dvc", "repro"], root, env)) == []
