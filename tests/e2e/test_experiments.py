@@ -62,10 +62,12 @@ def test_dvc_metrics_diff_is_about_the_changed_model_and_fits_a_terminal(mlp_cha
     assert all(len(line) <= 120 for line in lines), max(lines, key=len)
 
 
-def test_report_html_renders_offline_with_every_figure(reproduced):
-    root, _, _ = reproduced
+def test_report_html_renders_offline_with_every_figure(mlp_changed):
+    root, _, _ = mlp_changed  # an experiment's report: what it changed, and by how much
     page = root / paths.REPORT_HTML
     text = page.read_text()
+    assert "This experiment changed 1 param(s) of its baseline commit" in text
+    assert "<td>models.mlp.hidden</td><td>10</td><td>100</td>" in text
     # nothing to fetch: no scripts, no external images, styles or links (the data URL is text)
     assert "<script" not in text and not re.search(r"""(src|href)=["']?https?:|url\(\s*["']?https?:""", text)
     rendered = render_offline(page, SCREENSHOTS / "report.png")
