@@ -23,9 +23,10 @@ log = logging.getLogger(__name__)
 
 def fit_model(spec: ModelSpec, split: Split, params, context: FitContext) -> Fit:
     """Train ``spec``'s model on the training rows; divergence is a one-line UserError."""
+    fit = spec.load("fit")  # imports the implementation (torch): before the line saying training began
     log.info("training: %s", spec.describe(params, split.X_train.shape[1], context.n_classes))
     try:
-        return spec.load("fit")(split.X_train, split.y_train, params, context)
+        return fit(split.X_train, split.y_train, params, context)
     except Diverged as err:
         hint = f"; lower models.{spec.name}.lr" if hasattr(params, "lr") else ""
         raise UserError(f"{err}{hint}") from None

@@ -1,6 +1,6 @@
 """The README's sweep, run as written with the fewest runs that prove it: two experiments
-queued (and one that diverges), two workers at once, the comparison table, and the retry
-helper's choice."""
+queued (and one that fails for a reason of its own), two workers at once, the comparison
+table, and the retry helper's choice."""
 
 from __future__ import annotations
 
@@ -29,18 +29,18 @@ def readme_commands(marker: str) -> list[list[str]]:
     return [[sys.executable, *c[1:]] if c[0] == "python" else c for c in commands]
 
 
-DIVERGING = "models.linreg_torch.lr=100"  # queued with the sweep: fails, for a reason of its own
+FAILING = "models.mlp.hidden=0"  # queued with the sweep: refused by params validation, a reason of its own
 
 
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory, reproduced):
-    """The README's sweep, with a third run that diverges, through two workers at once."""
+    """The README's sweep, with a third run that fails, through two workers at once."""
     root = shutil.copytree(reproduced[0], tmp_path_factory.mktemp("sweep") / "repo", symlinks=True)
     env = reproduced[1]
     *queue, start = readme_commands("sweep")
     for command in queue:
         run(command, root, env)
-    run(["dvc", "exp", "run", "--queue", "-S", DIVERGING], root, env)
+    run(["dvc", "exp", "run", "--queue", "-S", FAILING], root, env)
     run(start, root, env)
     status = wait_for_queue(root, env)
     if status.count("Failed") > 1:
@@ -70,13 +70,13 @@ def test_the_compare_command_shows_every_run_within_120_columns(swept):
     assert sorted(re.search(r"lr=([\d.]+)", line).group(1) for line in runs) == ["0.05", "0.5"]
     accuracy = [float(line.split()[4]) for line in runs]  # logreg_torch's column
     assert accuracy == sorted(accuracy, reverse=True)  # best first
-    assert any("failed" in line and "linreg_torch: lr=100" in line for line in lines)
+    assert any("failed" in line and "mlp: hidden=0" in line for line in lines)
 
 
 def test_retry_requeues_only_runs_that_did_not_fail_for_a_reason_of_their_own(swept):
     root, env, _ = swept
     (requeue, _start) = readme_commands("sweep-retry")
     output = run(requeue, root, env)
-    assert "not re-queued" in output and "diverged at epoch" in output and "linreg_torch.lr=100" in output
+    assert "not re-queued" in output and "must be an integer in [1, 10000]" in output and "hidden=0" in output
     status = run(["dvc", "queue", "status"], root, env)
     assert "Failed" not in status and not re.search(r"\bQueued\b", status)
