@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,17 @@ def test_a_numpy_model_never_imports_torch():
 def test_every_stage_module_is_a_stage_and_every_stage_has_one():
     modules = {shlex.split(stage.cmd)[2] for stage in STAGES.values()}
     assert {f"stages.{p.stem}" for p in (REPO / "stages").glob("*.py") if p.stem != "__init__"} == modules
+
+
+def test_dvc_lock_records_the_committed_code_and_params():
+    """A fresh clone's `dvc repro` must not rerun a stage because dvc.lock is stale: after a
+    change to code or params.yaml, `dvc repro` (or `dvc commit`) before committing."""
+    tracked = set(subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True).stdout.split())
+    stale = {
+        name: status
+        for name, stage in STAGES.items()
+        for dep in stage.deps
+        if Path(dep.def_path).parts[0] in PACKAGES or dep.def_path in tracked
+        if (status := dep.status())
+    }
+    assert stale == {}, "dvc.lock is stale: run `dvc repro` and commit dvc.lock"

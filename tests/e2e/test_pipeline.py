@@ -21,12 +21,13 @@ pytestmark = pytest.mark.e2e
 
 
 def test_cold_repro_runs_every_stage_whose_outputs_are_not_committed(reproduced):
-    _, _, output = reproduced
+    root, env, output = reproduced
     expected = ["download", "prepare", *(f"train@{m}" for m in MODELS), "plots_template"]
     assert sorted(stages_run(output)) == sorted(expected)
     # their outputs are committed and their inputs came out identical, so DVC keeps them
     # (tests/e2e/test_robustness.py forces every stage)
     assert "Stage 'report' didn't change, skipping" in output
+    assert run(["git", "status", "--porcelain"], root, env) == ""  # what CI checks
 
 
 FIGURES = sorted(p.relative_to(REPO) for p in (REPO / paths.FIGURES_DIR).rglob("*.png"))
