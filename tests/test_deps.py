@@ -65,7 +65,8 @@ def test_every_stage_module_is_a_stage_and_every_stage_has_one():
 def test_dvc_lock_records_the_committed_code_and_params():
     """A fresh clone's `dvc repro` must not rerun a stage because dvc.lock is stale: after a
     change to code or params.yaml, `dvc repro` (or `dvc commit`) before committing."""
-    tracked = set(subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True).stdout.split())
+    listed = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True)
+    tracked = set(listed.stdout.split())
     stale = {
         name: status
         for name, stage in STAGES.items()
