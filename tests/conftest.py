@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -30,26 +33,108 @@ def mirror() -> Path:
     return path
 
 
+# The end-to-end tests start from one reproduced clone: a fresh copy's cold `dvc repro` (the
+# suite's costliest step). It is built once per test run, in the background from the first test
+# on, while the unit tests (ordered first) run; each xdist worker then takes its own copy.
+# The end-to-end modules follow, longest first, so that the two workers finish together.
+E2E_LONGEST_FIRST = (
+    "test_experiments_across_machines",
+    "test_offline",
+    "test_sweeps",
+    "test_portability",
+    "test_experiments",
+    "test_pipeline",
+    "test_robustness",
+)
+
+
+def needs_reproduced(item: pytest.Item) -> bool:
+    return "reproduced" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def order(item: pytest.Item) -> tuple[int, int]:
+        if not needs_reproduced(item):
+            return (0, 0)
+        name = item.path.stem
+        return (1, E2E_LONGEST_FIRST.index(name) if name in E2E_LONGEST_FIRST else len(E2E_LONGEST_FIRST))
+
+    items.sort(key=order)  # stable: collection order within each group
+
+
+class SharedRepro:
+    """The cold `dvc repro` in a directory every worker of this run sees; the first worker to
+    claim it runs it, in the background; any worker waits for its result."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory):
+        base = tmp_path_factory.getbasetemp()
+        # xdist gives each worker a subdirectory of the run's base temp
+        self.dir = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "reproduced"
+        self.root, self.log, self.returncode = self.dir / "repo", self.dir / "dvc-repro.log", self.dir / "rc"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, env: dict[str, str]) -> None:
+        try:
+            self.dir.mkdir()  # atomic: one worker wins
+        except FileExistsError:
+            return
+        from .e2e.dvc_helpers import copy_repo
+
+        copy_repo(self.root)
+        script = 'dvc repro > "$0" 2>&1; echo $? > "$1.tmp" && mv "$1.tmp" "$1"'
+        command = ["sh", "-c", script, self.log, self.returncode]
+        self.process = subprocess.Popen(command, cwd=self.root, env=env)
+
+    def wait(self, timeout_s: float = 900) -> str:
+        """dvc's output, once it has finished; a failure if it failed."""
+        deadline = time.monotonic() + timeout_s
+        while not self.returncode.exists():
+            if time.monotonic() > deadline:
+                pytest.fail(f"the shared `dvc repro` did not finish within {timeout_s} s")
+            time.sleep(0.2)
+        output = self.log.read_text()
+        if self.returncode.read_text().strip() != "0":
+            pytest.fail(f"the shared `dvc repro` failed:\n{output[-3000:]}")
+        return output
+
+
+@pytest.fixture(scope="session", autouse=True)
+def start_reproducing(request, tmp_path_factory):
+    """Start the shared `dvc repro` now if any test of this run needs it."""
+    shared = SharedRepro(tmp_path_factory)
+    mirror = find_mirror()
+    if mirror and any(needs_reproduced(item) for item in request.session.items):
+        from .e2e.dvc_helpers import dvc_env
+
+        shared.start(dvc_env(mirror))
+    yield
+    if shared.process:
+        shared.process.wait()  # the other worker may still need it
+
+
 @pytest.fixture(scope="session")
 def reproduced(tmp_path_factory, mirror) -> tuple[Path, dict, str]:
-    """A fresh clone's `dvc repro` on the real data: (root, env, dvc's output). Shared by the
-    end-to-end tests; tests that change it work on a copy."""
-    from .e2e.dvc_helpers import copy_repo, dvc_env, run
+    """A fresh clone's `dvc repro` on the real data: (root, env, dvc's output), this worker's
+    copy of the shared one. Tests that change it work on a copy."""
+    from .e2e.dvc_helpers import dvc_env
 
-    root = copy_repo(tmp_path_factory.mktemp("repo"))
     env = dvc_env(mirror)
-    return root, env, run(["dvc", "repro"], root, env)
+    shared = SharedRepro(tmp_path_factory)
+    shared.start(env)  # if nobody has
+    output = shared.wait()
+    root = shutil.copytree(shared.root, tmp_path_factory.mktemp("reproduced") / "repo", symlinks=True)
+    return root, env, output
 
 
 @pytest.fixture(scope="session")
-def mini_run(tmp_path_factory) -> Path:
-    """The whole pipeline, in-process, on synthetic houses with the committed params (few
-    epochs): tests that change it work on a copy."""
-    from .mini_pipeline import run_pipeline
+def mini_prepared(tmp_path_factory) -> Path:
+    """params.yaml (committed, few epochs) and the prepared data of synthetic houses, for
+    tests that run one stage: they work on a copy."""
+    from .mini_pipeline import prepare_pipeline
 
     monkeypatch = pytest.MonkeyPatch()
     try:
-        return run_pipeline(tmp_path_factory.mktemp("mini_run"), {}, monkeypatch)
+        return prepare_pipeline(tmp_path_factory.mktemp("mini_prepared"), {}, monkeypatch)
     finally:
         monkeypatch.undo()
 

@@ -47,10 +47,12 @@ def write_params(root: Path, changes: dict) -> dict:
     return params
 
 
-def run_pipeline(root: Path, changes: dict | None = None, monkeypatch=None, raw: Path | None = None) -> Path:
-    """prepare, every registered model's train, and report, in ``root``, on ``raw`` (the
-    real file) or on synthetic houses."""
-    from stages import prepare, report, train
+def prepare_pipeline(
+    root: Path, changes: dict | None = None, monkeypatch=None, raw: Path | None = None
+) -> Path:
+    """params.yaml, the raw data (``raw``, the real file, or synthetic houses) and the prepare
+    stage's outputs, in ``root`` (the working directory from here on)."""
+    from stages import prepare
 
     monkeypatch.chdir(root)
     write_params(root, {**{f"models.{m}": v for m, v in FAST.items()}, **(changes or {})})
@@ -59,6 +61,14 @@ def run_pipeline(root: Path, changes: dict | None = None, monkeypatch=None, raw:
     paths.RAW_CSV.write_bytes(raw.read_bytes() if raw else synthetic)
     paths.RAW_SOURCE.write_text(json.dumps({"data": "original", "url": "synthetic", "sha256": "0" * 64}))
     prepare.main(argparse.Namespace())
+    return root
+
+
+def run_pipeline(root: Path, changes: dict | None = None, monkeypatch=None, raw: Path | None = None) -> Path:
+    """prepare, every registered model's train, and report, in ``root``."""
+    from stages import report, train
+
+    prepare_pipeline(root, changes, monkeypatch, raw)
     for name in MODELS:
         train.main(argparse.Namespace(model=name))
     report.main(argparse.Namespace())

@@ -26,10 +26,8 @@ def outputs_of(root, model: str) -> list:
     return [f for f in files if (root / f).exists()]
 
 
-def test_a_check_beyond_its_tolerance_fails_naming_it_and_writes_nothing(mini_run, tmp_path):
-    tmp_path = shutil.copytree(mini_run, tmp_path / "run")
-    for f in outputs_of(tmp_path, "linreg_numpy"):
-        (tmp_path / f).unlink()
+def test_a_check_beyond_its_tolerance_fails_naming_it_and_writes_nothing(mini_prepared, tmp_path):
+    tmp_path = shutil.copytree(mini_prepared, tmp_path / "run")
     write_params(tmp_path, {"parity.linreg_numpy": {"optimum": 1e-12}})
     result = train(tmp_path, "linreg_numpy")
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -41,10 +39,8 @@ def test_a_check_beyond_its_tolerance_fails_naming_it_and_writes_nothing(mini_ru
     assert outputs_of(tmp_path, "linreg_numpy") == []
 
 
-def test_a_diverging_model_stops_with_one_line_and_writes_nothing(mini_run, tmp_path):
-    tmp_path = shutil.copytree(mini_run, tmp_path / "run")
-    for f in outputs_of(tmp_path, "mlp"):
-        (tmp_path / f).unlink()
+def test_a_diverging_model_stops_with_one_line_and_writes_nothing(mini_prepared, tmp_path):
+    tmp_path = shutil.copytree(mini_prepared, tmp_path / "run")
     write_params(tmp_path, {"models.mlp": {"hidden": 16, "lr": 100.0, "epochs": 200}})
     result = train(tmp_path, "mlp")
     assert result.returncode == 1 and "Traceback" not in result.stderr

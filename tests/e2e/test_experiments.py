@@ -105,10 +105,10 @@ N_VEGA_PLOTS = 2 * len(MODELS)
 N_IMAGE_PLOTS = len(paths.RUN_FIGURES) + len(MODELS)
 
 
-def test_dvc_plots_show_renders_offline(reproduced):
-    root, env, _ = reproduced
-    run(["dvc", "plots", "show", "-o", "plots_show"], root, env)
-    page = root / "plots_show" / "index.html"
+def test_dvc_plots_show_renders_offline(reproduced, tmp_path):
+    root, env, _ = reproduced  # shared: its page goes outside it
+    run(["dvc", "plots", "show", "-o", str(tmp_path / "plots_show")], root, env)
+    page = tmp_path / "plots_show" / "index.html"
     assert "cdn.jsdelivr" not in page.read_text()
     rendered = render_offline(page, SCREENSHOTS / "dvc_plots_show.png", N_VEGA_PLOTS)
     assert_every_chart_drawn(rendered, N_VEGA_PLOTS, N_IMAGE_PLOTS)

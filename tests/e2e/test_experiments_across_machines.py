@@ -6,12 +6,14 @@ another machine's run needs no recomputation. The README's "Experiments across m
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from ames_tiers import paths
+from ames_tiers.params import read_yaml
 from ames_tiers.registry import MODELS
 
 from .dvc_helpers import run, stages_run
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.e2e
 
 RUN_ON_A = "models.logreg_numpy.init_seed=7"
 RUN_ON_B = "models.linreg_torch.lr=0.5"
+EXP_REF = re.compile(r"refs/exps/[0-9a-f]{2}/[0-9a-f]{38}/(?P<name>[^/]+)")  # baseline commit, run name
 
 
 def clone(origin: Path, dest: Path, env: dict) -> Path:
@@ -41,10 +44,22 @@ def experiments(root: Path, env: dict) -> dict[str, dict]:
     return found
 
 
+def runs_in_git(root: Path, env: dict) -> dict[str, dict]:
+    """{name: {metrics file: data}} of the runs made in this clone, read from their git refs
+    (what `dvc exp push` sends)."""
+    refs = run(["git", "for-each-ref", "--format=%(refname)", "refs/exps"], root, env).split()
+    runs = [m for m in map(EXP_REF.fullmatch, refs) if m]  # not DVC's refs/exps/exec/ bookkeeping
+    files = [str(paths.metrics_file(m)) for m in MODELS]
+    return {
+        m["name"]: {f: json.loads(run(["git", "show", f"{m[0]}:{f}"], root, env)) for f in files}
+        for m in runs
+    }
+
+
 @pytest.fixture(scope="module")
 def machines(reproduced, tmp_path_factory):
     """The baseline in a shared git remote and DVC remote; machines A and B each run part of
-    a sweep and push it. Returns (machine C's clone, env, A's and B's runs)."""
+    a sweep and push it. Returns (machine C's clone, env, A's runs, B's runs)."""
     _, env, _ = reproduced
     tmp = tmp_path_factory.mktemp("team")
     base = shutil.copytree(reproduced[0], tmp / "base", symlinks=True)
@@ -64,25 +79,26 @@ def machines(reproduced, tmp_path_factory):
 
     machine_c = clone(origin, tmp / "machine_c", env)
     run(["dvc", "exp", "pull", "origin"], machine_c, env)
-    return machine_c, env, {**experiments(machine_a, env), **experiments(machine_b, env)}
+    return machine_c, env, runs_in_git(machine_a, env), runs_in_git(machine_b, env)
 
 
 def test_the_third_machine_sees_every_run_with_its_metrics(machines):
-    machine_c, env, pushed = machines
+    machine_c, env, on_a, on_b = machines
     pulled = experiments(machine_c, env)
-    assert len(pushed) == 2 and pulled.keys() == pushed.keys()
+    assert len(on_a) == len(on_b) == 1 and pulled.keys() == {*on_a, *on_b}
     assert sorted(e["params"]["models"]["logreg_numpy"]["init_seed"] for e in pulled.values()) == [7, 42]
-    for name, exp in pulled.items():
-        assert exp["metrics"] == pushed[name]["metrics"], name
-        assert set(exp["metrics"]) >= {str(paths.metrics_file(m)) for m in MODELS}
+    for name, metrics in {**on_a, **on_b}.items():
+        assert set(pulled[name]["metrics"]) >= set(metrics), name
+        assert {f: pulled[name]["metrics"][f] for f in metrics} == metrics, name
 
 
 def test_applying_another_machines_run_needs_no_recomputation(machines):
-    machine_c, env, pushed = machines
-    name = next(n for n, e in pushed.items() if e["params"]["models"]["linreg_torch"]["lr"] == 0.5)
+    machine_c, env, _, on_b = machines
+    ((name, metrics),) = on_b.items()
     run(["dvc", "exp", "apply", name], machine_c, env)
+    assert read_yaml(machine_c / "params.yaml")["models"]["linreg_torch"]["lr"] == 0.5
     run(["dvc", "pull"], machine_c, env)
     assert "up to date" in run(["dvc", "status"], machine_c, env)
     assert stages_run(run(["dvc", "repro"], machine_c, env)) == []
     applied = json.loads((machine_c / paths.metrics_file("linreg_torch")).read_text())
-    assert applied == pushed[name]["metrics"][str(paths.metrics_file("linreg_torch"))]
+    assert applied == metrics[str(paths.metrics_file("linreg_torch"))]
