@@ -14,7 +14,6 @@ README's test command. Writes the tables, with ratios to the baseline, to --outp
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -30,8 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from ames_tiers.params import read_yaml  # noqa: E402
-from tools.fresh_copy import fresh_copy  # noqa: E402
+from tools.fresh_copy import fresh_copy, set_param, stored_experiments  # noqa: E402
 
 BASELINE = REPO / "benchmarks" / "notebook_baseline.py"
 TARGETS = {  # ratio to the baseline script, from the speed issues
@@ -42,7 +40,6 @@ TARGETS = {  # ratio to the baseline script, from the speed issues
 }
 SWEEP = ["dvc", "exp", "run", "--queue", "-S", "models.logreg_torch.lr=0.05,0.5"]  # the README's
 SWEEP_RUNS = 2
-EXP_REF = re.compile(r"refs/exps/[0-9a-f]{2}/[0-9a-f]{38}/[^/]+")  # an experiment: baseline commit, name
 
 
 def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
@@ -52,16 +49,6 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
     if result.returncode != 0:
         raise SystemExit(f"benchmark: {' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
     return elapsed, result.stdout + result.stderr
-
-
-def set_param(root: Path, dotted: str, value) -> None:
-    params = read_yaml(root / "params.yaml")
-    *parents, leaf = dotted.split(".")
-    node = params
-    for key in parents:
-        node = node[key]
-    node[leaf] = value
-    (root / "params.yaml").write_text(json.dumps(params))  # JSON is YAML
 
 
 def repetitions(repeats: int, mirror: str, env: dict, tmp: Path) -> tuple[dict[str, list[float]], Path]:
@@ -83,13 +70,6 @@ def repetitions(repeats: int, mirror: str, env: dict, tmp: Path) -> tuple[dict[s
     return times, root
 
 
-def stored_runs(root: Path) -> int:
-    """How many experiments this clone has stored (DVC keeps each as a git ref)."""
-    refs = subprocess.run(["git", "for-each-ref", "--format=%(refname)", "refs/exps"], cwd=root,
-                          capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
-    return sum(1 for ref in refs if EXP_REF.fullmatch(ref))
-
-
 def sweep_runs_per_minute(tmp: Path, env: dict, workers: int, attempts: int = 3) -> tuple[float, int]:
     """The README's sweep from a reproduced, committed copy, with ``workers``: (runs per
     minute, sweeps measured again). A sweep in which DVC's worker race failed a run
@@ -105,7 +85,7 @@ def sweep_runs_per_minute(tmp: Path, env: dict, workers: int, attempts: int = 3)
         # if one failed, once the workers are gone (`dvc queue status` polls would cost a core).
         queue = subprocess.Popen(["dvc", "queue", "start", "-j", str(workers)], cwd=root, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
-        while stored_runs(root) < SWEEP_RUNS:
+        while len(stored_experiments(root)) < SWEEP_RUNS:
             ready, _, _ = select.select([queue.stdout], [], [], 0.1)
             if ready and not queue.stdout.read1():
                 break

@@ -3,13 +3,16 @@ files left out), committed in a new repository at DEST.
 
 Usage:  python -m tools.fresh_copy DEST
 The end-to-end tests and the benchmark start from such a copy, so they see what CI's clean
-clone of main sees, before the changes are committed.
+clone of main sees, before the changes are committed; they change its params with set_param
+and find the experiments run in it with stored_experiments.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,6 +38,30 @@ def fresh_copy(dest: Path, source: Path = REPO) -> Path:
     for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "fresh copy"]):
         subprocess.run(cmd, cwd=dest, env=env, check=True, capture_output=True)
     return dest
+
+
+def set_param(root: Path, dotted: str, value) -> None:
+    """Change one key of root/params.yaml, as `dvc exp run -S dotted=value` would."""
+    from ames_tiers.params import read_yaml
+
+    params = read_yaml(root / "params.yaml")
+    *parents, leaf = dotted.split(".")
+    node = params
+    for key in parents:
+        node = node[key]
+    node[leaf] = value
+    (root / "params.yaml").write_text(json.dumps(params))  # JSON is YAML
+
+
+# an experiment DVC stored: refs/exps/<baseline commit, split 2/38>/<name> (not refs/exps/exec/)
+EXPERIMENT_REF = re.compile(r"refs/exps/[0-9a-f]{2}/[0-9a-f]{38}/(?P<name>[^/]+)")
+
+
+def stored_experiments(root: Path) -> dict[str, str]:
+    """{name: git ref} of the experiments stored in the repository at root."""
+    refs = subprocess.run(["git", "for-each-ref", "--format=%(refname)", "refs/exps"], cwd=root,
+                          capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+    return {m["name"]: m[0] for m in map(EXPERIMENT_REF.fullmatch, refs) if m}
 
 
 def main(args) -> None:

@@ -61,16 +61,3 @@ def wait_for_queue(root: Path, env: dict, timeout_s: float = 900) -> str:
             return status
         time.sleep(2)
     raise AssertionError(f"queue still busy after {timeout_s} s:\n{status}")
-
-
-def set_param(root: Path, dotted: str, value) -> None:
-    """Change one key of root/params.yaml, as `dvc exp run -S dotted=value` would."""
-    from ames_tiers.params import read_yaml
-
-    params = read_yaml(root / "params.yaml")
-    *parents, leaf = dotted.split(".")
-    node = params
-    for key in parents:
-        node = node[key]
-    node[leaf] = value
-    (root / "params.yaml").write_text(json.dumps(params))  # JSON is YAML

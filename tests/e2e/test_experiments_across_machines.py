@@ -6,7 +6,6 @@ another machine's run needs no recomputation. The README's "Experiments across m
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from ames_tiers import paths
 from ames_tiers.params import read_yaml
 from ames_tiers.registry import MODELS
+from tools.fresh_copy import stored_experiments
 
 from .dvc_helpers import run, stages_run
 
@@ -22,7 +22,6 @@ pytestmark = pytest.mark.e2e
 
 RUN_ON_A = "models.logreg_numpy.init_seed=7"
 RUN_ON_B = "models.linreg_torch.lr=0.5"
-EXP_REF = re.compile(r"refs/exps/[0-9a-f]{2}/[0-9a-f]{38}/(?P<name>[^/]+)")  # baseline commit, run name
 
 
 def clone(origin: Path, dest: Path, env: dict) -> Path:
@@ -47,12 +46,10 @@ def experiments(root: Path, env: dict) -> dict[str, dict]:
 def runs_in_git(root: Path, env: dict) -> dict[str, dict]:
     """{name: {metrics file: data}} of the runs made in this clone, read from their git refs
     (what `dvc exp push` sends)."""
-    refs = run(["git", "for-each-ref", "--format=%(refname)", "refs/exps"], root, env).split()
-    runs = [m for m in map(EXP_REF.fullmatch, refs) if m]  # not DVC's refs/exps/exec/ bookkeeping
     files = [str(paths.metrics_file(m)) for m in MODELS]
     return {
-        m["name"]: {f: json.loads(run(["git", "show", f"{m[0]}:{f}"], root, env)) for f in files}
-        for m in runs
+        name: {f: json.loads(run(["git", "show", f"{ref}:{f}"], root, env)) for f in files}
+        for name, ref in stored_experiments(root).items()
     }
 
 

@@ -10,13 +10,13 @@ import sys
 
 import numpy as np
 import pytest
-from dvc.repo import Repo
 
 from ames_tiers import paths
 from ames_tiers.registry import MODELS
+from tools.fresh_copy import set_param
 
 from ..conftest import REPO
-from .dvc_helpers import load, run, set_param, stages_run
+from .dvc_helpers import load, run, stages_run
 
 pytestmark = pytest.mark.e2e
 
@@ -128,6 +128,8 @@ PARAM_CHANGES = [  # (key, value, the stages whose own dependencies change)
 
 
 def test_a_param_change_touches_only_the_stages_that_read_it(reproduced, tmp_path, monkeypatch):
+    from dvc.repo import Repo  # here, not at collection: 0.3 s that only this test needs
+
     root = shutil.copytree(reproduced[0], tmp_path / "repo", symlinks=True)
     env = reproduced[1]
     original = (root / "params.yaml").read_text()
