@@ -1,28 +1,13 @@
-"""The CS 375 Ames price-tier pipeline's library: data, models, metrics, parity, plots, report.
+"""The CS 375 Ames price-tier pipeline's library. Each subpackage is what one kind of stage
+needs, so that dvc.yaml's code deps are these folders (tests/test_deps.py checks it):
 
-Importing the package pins the kernels that torch picks by CPU, before torch is imported, so
-that every stage (and every queue worker) computes the same bits on every x86-64 CPU:
-
-- ATEN_CPU_CAPABILITY=default: torch's portable kernels, not its AVX2/AVX-512 ones (they
-  sum in a different order, use FMA, and vectorize exp/log differently);
-- MKL_CBWR=COMPATIBLE: MKL's conditional numerical reproducibility, one code path for
-  every CPU in the matrix products;
-- ONEDNN_MAX_CPU_ISA=SSE41: oneDNN's most portable kernels, should torch route an op there.
-
-Values already in the environment are overridden: a shell's setting must not change results.
-NumPy needs no pin: the pipeline's NumPy arithmetic avoids BLAS and libm (ames_tiers.portable).
+- core/          what every stage imports: paths, params, files, the prepared data, the CLI
+- source/        the download stage: fetch, verify, fall back to a packaged copy
+- data/          the prepare stage: price tiers, standardization, split
+- portable/      the same bits on every x86-64 CPU: kernel pins, arithmetic, BFGS
+- models/        what every model shares: the registry, layers, metrics, training, comparisons
+- models_numpy/  notebook parts 1.A and 2.A, and their reference checks
+- models_torch/  notebook parts 1.B, 2.B and the MLP, and their reference checks
+- report/        the figures and plots/report.html
+- dvc_plots_page the offline page template for `dvc plots show/diff`
 """
-
-import os
-import sys
-
-KERNEL_PINS = {
-    "ATEN_CPU_CAPABILITY": "default",
-    "MKL_CBWR": "COMPATIBLE",
-    "ONEDNN_MAX_CPU_ISA": "SSE41",
-}
-
-if "torch" in sys.modules and any(os.environ.get(k) != v for k, v in KERNEL_PINS.items()):
-    # too late to pin: torch may already have chosen its kernels
-    raise ImportError("import ames_tiers before torch, so that its CPU kernels can be pinned")
-os.environ.update(KERNEL_PINS)

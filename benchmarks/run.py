@@ -128,15 +128,15 @@ sys.path.insert(0, {repo!r})
 if {pinned}:
     os.environ.update(ATEN_CPU_CAPABILITY="default", MKL_CBWR="COMPATIBLE", ONEDNN_MAX_CPU_ISA="SSE41")
 import torch, torch.nn as nn, torch.nn.functional as F
-from ames_tiers.data import read_split
+from ames_tiers.core.dataset import read_split
 split = read_split("data/prepared/train.csv", "data/prepared/valid.csv")
 if {pinned}:
     torch.set_num_threads(1)
 if {ours}:
     import ames_tiers
-    from ames_tiers.layers import FitContext
+    from ames_tiers.models.layers import FitContext
     from ames_tiers.models_torch.models import fit_mlp
-    from ames_tiers.registry import MLPParams
+    from ames_tiers.models.registry import MLPParams
 start = time.perf_counter()
 if {ours}:
     fit_mlp(split.X_train, split.y_train, MLPParams(100, 0.1, 1000), FitContext(3, 42))

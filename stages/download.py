@@ -15,10 +15,11 @@ from __future__ import annotations
 import os
 import time
 
-from ames_tiers import paths
-from ames_tiers.files import cli_parser, run_cli, write_bytes, write_json, write_text
-from ames_tiers.params import load_params
-from ames_tiers.source import MIRROR_ENV, acquire, source_state
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.files import write_bytes, write_json, write_text
+from ames_tiers.core.params import load_params
+from ames_tiers.source.download import MIRROR_ENV, acquire, source_state
 
 
 def main(args) -> None:

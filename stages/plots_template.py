@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from ames_tiers import paths
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.files import write_text
 from ames_tiers.dvc_plots_page import VEGA_LITE_VERSION, page_template
-from ames_tiers.files import cli_parser, run_cli, write_text
 
 log = logging.getLogger(__name__)
 

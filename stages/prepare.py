@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 
-from ames_tiers import paths
-from ames_tiers.data import data_summary, prepare, read_ames, write_split_csv, write_standardization
-from ames_tiers.files import cli_parser, read_json, run_cli, write_json
-from ames_tiers.params import load_params
-from ames_tiers.source import ORIGINAL
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.dataset import write_split_csv, write_standardization
+from ames_tiers.core.files import read_json, write_json
+from ames_tiers.core.params import load_params
+from ames_tiers.data.prepare import data_summary, prepare, read_ames
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def main(args) -> None:
     write_split_csv(paths.VALID_CSV, split.features, split.X_valid, split.y_valid)
     write_standardization(paths.STANDARDIZATION, stats)
     data = read_json(paths.RAW_SOURCE)["data"]
-    if data != ORIGINAL:
+    if data != paths.ORIGINAL:
         log.warning("WARNING: preparing the %s, not the original data (see the download stage)", data)
     summary = data_summary(split, stats, params.n_classes, data)
     write_json(paths.DATA_METRICS, summary)

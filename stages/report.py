@@ -5,8 +5,9 @@ Reads:  data/prepared/ (split and standardization), data/raw/source.json, metric
         params.yaml (all but `ci`: the report shows what ran); in `dvc exp run`, the params and
         metrics of the commit the experiment started from ($DVC_EXP_BASELINE_REV), to show what
         changed.
-Writes: plots/figures/ (accuracy and histograms; per model: decision regions, loss,
-        confusion matrix), redrawing only the figures whose inputs changed, and
+Writes: plots/figures/ (accuracy, histograms, each model's decision regions: `dvc plots`
+        images) and plots/report_figures/ (each model's loss curve and confusion matrix),
+        redrawing only the figures whose inputs changed, and
         plots/report.html (self-contained: figures inlined, no scripts, no requests).
 """
 
@@ -16,15 +17,17 @@ import logging
 
 import numpy as np
 
-from ames_tiers import figures, paths
-from ames_tiers.analysis import weight_comparisons
-from ames_tiers.baseline import flatten, read_baseline
-from ames_tiers.data import read_split, read_standardization
-from ames_tiers.files import cli_parser, read_json, read_table, run_cli, write_bytes, write_text
-from ames_tiers.layers import layers_from_json
-from ames_tiers.params import load_params, read_yaml
-from ames_tiers.registry import MODELS
-from ames_tiers.report_html import ReportInputs, render_report
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.dataset import read_split, read_standardization
+from ames_tiers.core.files import read_json, read_table, write_bytes, write_text
+from ames_tiers.core.params import load_params, read_yaml
+from ames_tiers.models.layers import layers_from_json
+from ames_tiers.models.registry import MODELS, model_params, twins
+from ames_tiers.report import figures
+from ames_tiers.report.analysis import weight_comparisons
+from ames_tiers.report.baseline import flatten, read_baseline
+from ames_tiers.report.html import ReportInputs, render_report
 
 log = logging.getLogger(__name__)
 
@@ -47,28 +50,27 @@ def read_run(n_classes: int) -> figures.RunResults:
 
 def main(args) -> None:
     params = load_params()
+    sections = model_params(params)
     run = read_run(params.prepare.n_classes)
     pngs, drawn = figures.draw_changed(figures.plan(run))
     n_features = len(run.split.features)
     page = render_report(
         ReportInputs(
             metrics=run.metrics,
-            optimizes={n: MODELS[n].describe(params.models[n], n_features, run.n_classes) for n in MODELS},
-            sgd_epochs={n: params.models[n].epochs for n in ("linreg_torch", "logreg_torch")},
+            optimizes={n: MODELS[n].describe(sections.models[n], n_features, run.n_classes) for n in MODELS},
+            sgd_epochs={torch: sections.models[torch].epochs for _, torch in twins()},
             n_classes=run.n_classes,
             data_summary=read_json(paths.DATA_METRICS),
             source=read_json(paths.RAW_SOURCE),
             pairs=weight_comparisons(run.models),
             parity={n: read_json(paths.parity_file(n)) for n in MODELS},
-            figures={
-                str(path.relative_to(paths.FIGURES_DIR).with_suffix("")): png for path, png in pngs.items()
-            },
+            figures=pngs,
             params={k: v for k, v in flatten(read_yaml(paths.PARAMS)).items() if not k.startswith("ci.")},
             baseline=read_baseline(paths.PARAMS, {n: paths.metrics_file(n) for n in MODELS}),
         )
     )
-    for path in drawn:
-        write_bytes(path, pngs[path])
+    for name in drawn:
+        write_bytes(paths.figure_file(name), pngs[name])
     write_text(paths.REPORT_HTML, page)
     log.info("drew %d of %d figures (the others' inputs did not change); wrote %s", len(drawn), len(pngs),
              paths.REPORT_HTML)  # fmt: skip

@@ -12,23 +12,25 @@ Writes: models/<MODEL>.json (learned parameters, X @ W + b), metrics/<MODEL>.jso
 
 from __future__ import annotations
 
-from ames_tiers import paths
-from ames_tiers.data import read_split
-from ames_tiers.files import cli_parser, run_cli, write_all
-from ames_tiers.layers import FitContext
-from ames_tiers.params import load_params
-from ames_tiers.registry import MODELS
-from ames_tiers.training import check_model, fit_model, run_files
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.dataset import read_split
+from ames_tiers.core.files import write_all
+from ames_tiers.core.params import load_params
+from ames_tiers.models.layers import FitContext
+from ames_tiers.models.registry import MODELS, model_params
+from ames_tiers.models.training import check_model, fit_model, run_files
 
 
 def main(args) -> None:
     spec = MODELS[args.model]
     params = load_params()
-    model_params, parity_params = params.models[spec.name], params.parity[spec.name]
+    sections = model_params(params)  # every model's, so that a bad value anywhere stops the stage
+    own, parity = sections.models[spec.name], sections.parity[spec.name]
     split = read_split(paths.TRAIN_CSV, paths.VALID_CSV)
     context = FitContext(n_classes=params.prepare.n_classes, seed=params.seed)
-    fit = fit_model(spec, split, model_params, context)
-    comparisons = check_model(spec, fit, split, model_params, parity_params, context)
+    fit = fit_model(spec, split, own, context)
+    comparisons = check_model(spec, fit, split, own, parity, context)
     write_all(run_files(spec, fit, comparisons, split))
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ames_tiers import paths
-from ames_tiers.params import read_yaml
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.core.params import read_yaml
+from ames_tiers.models.registry import MODELS
 
 from .conftest import REPO
 

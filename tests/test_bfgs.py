@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import scipy.optimize
 
-from ames_tiers.models_numpy.bfgs import minimize_bfgs
+from ames_tiers.portable.bfgs import minimize_bfgs
 
 
 def rosenbrock(x: np.ndarray) -> float:

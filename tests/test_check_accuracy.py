@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from ames_tiers.files import UserError
+from ames_tiers.core.errors import UserError
 from tools.check_accuracy import below_floor, valid_accuracy
 
 from .conftest import REPO

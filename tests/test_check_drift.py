@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from ames_tiers.files import UserError
+from ames_tiers.core.errors import UserError
 from tools.check_drift import drifted, parse_diff
 
 from .conftest import REPO

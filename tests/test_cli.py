@@ -65,6 +65,10 @@ def test_an_unknown_argument_is_one_line(tmp_path, module):
 )
 @pytest.mark.parametrize("module", ["stages.prepare", "stages.train"])
 def test_bad_params_stop_every_stage_with_one_line(tmp_path, old, new, message, module):
+    """Every stage checks the pipeline's sections; the model stages also check every model's
+    (the download and prepare stages need none of the models' code)."""
+    if module == "stages.prepare" and message.startswith("params.yaml: models."):
+        message = "data/raw/ames.csv.gz: not found"  # the models' sections are not prepare's
     text = (REPO / "params.yaml").read_text()
     assert old in text
     (tmp_path / "params.yaml").write_text(text.replace(old, new))

@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from ames_tiers import paths
-from ames_tiers.registry import MODELS, SEED_MAX
+from ames_tiers.core import paths
+from ames_tiers.core.validation import SEED_MAX
+from ames_tiers.models.registry import MODELS
 
 from .conftest import REPO
 from .mini_pipeline import run_pipeline, write_params
@@ -69,12 +70,15 @@ def run_module(root, module: str, *args: str) -> subprocess.CompletedProcess:
     ],
 )
 def test_a_refused_configuration_stops_before_any_work_with_one_line(tmp_path, section, values, message):
+    """The first stage that reads the section refuses it (download: the pipeline's sections;
+    any train stage: every model's), before it reads or writes anything."""
     write_params(tmp_path, {section: values})
-    result = run_module(tmp_path, "stages.download")
+    stage, args = ("train@mlp", ["mlp"]) if section.startswith("models.") else ("download", [])
+    result = run_module(tmp_path, f"stages.{stage.split('@')[0]}", *args)
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()  # the only line: nothing ran
-    assert line.startswith(f"download: error: params.yaml: {message}")
-    assert not (tmp_path / "data").exists()
+    assert line.startswith(f"{stage}: error: params.yaml: {message}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["params.yaml"]
 
 
 def test_a_diverging_learning_rate_stops_its_model_with_one_line(tmp_path, monkeypatch, mirror):

@@ -5,17 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ames_tiers.data import (
-    bin_prices,
-    data_summary,
-    prepare,
-    read_ames,
-    read_split_csv,
-    split_indices,
-    write_split_csv,
-)
-from ames_tiers.files import UserError
-from ames_tiers.params import PrepareParams
+from ames_tiers.core.dataset import read_split_csv, write_split_csv
+from ames_tiers.core.errors import UserError
+from ames_tiers.core.params import PrepareParams
+from ames_tiers.data.prepare import bin_prices, data_summary, prepare, read_ames, split_indices
 
 PARAMS = PrepareParams(
     n_classes=3, features=("Longitude", "Latitude"), test_size=0.2, split_seed=42, standardize_on="all"

@@ -1,4 +1,6 @@
-"""dvc.yaml's code deps cannot drift: each stage lists exactly the project files it imports."""
+"""dvc.yaml's code deps cannot drift: each stage lists exactly the folders (a subpackage of
+ames_tiers) and files (a stage module, a top-level module) that its imports touch, so a change
+to code reruns exactly the stages that run it."""
 
 from __future__ import annotations
 
@@ -9,26 +11,18 @@ from pathlib import Path
 import pytest
 from dvc.repo import Repo
 
-from ames_tiers.registry import MODELS
+from ames_tiers.models.registry import MODELS
 
 from .conftest import REPO
-from .import_closure import PACKAGES, closure
+from .import_closure import PACKAGES, closure, code_deps, is_docstring_only, third_party_imports
 
 
 def declared_code(stage) -> set[Path]:
-    """The project source files a stage's deps name (a directory stands for its .py files)."""
-    found: set[Path] = set()
-    for dep in stage.deps:
-        path = Path(dep.def_path)
-        if path.parts[0] not in PACKAGES:
-            continue  # data, metrics, plots
-        found |= (
-            {p.relative_to(REPO) for p in (REPO / path).rglob("*.py")} if (REPO / path).is_dir() else {path}
-        )
-    return found
+    """The project folders and files a stage's deps name (not its data, metrics or plots)."""
+    return {Path(dep.def_path) for dep in stage.deps if Path(dep.def_path).parts[0] in PACKAGES}
 
 
-def imported_code(stage) -> set[Path]:
+def imported_files(stage) -> set[Path]:
     """What the stage's command imports; train@<model> also imports, by name from the registry,
     the modules that fit and check that model."""
     module = shlex.split(stage.cmd)[2]  # python -m <module> ...
@@ -45,16 +39,32 @@ STAGES = {stage.name: stage for stage in Repo(str(REPO)).index.stages}
 @pytest.mark.parametrize("name", sorted(STAGES))
 def test_each_stage_declares_exactly_the_code_it_imports(name):
     stage = STAGES[name]
-    declared, imported = declared_code(stage), imported_code(stage)
+    declared, imported = declared_code(stage), code_deps(REPO, imported_files(stage))
     assert sorted(map(str, imported - declared)) == [], "imported but not in dvc.yaml deps"
     assert sorted(map(str, declared - imported)) == [], "in dvc.yaml deps but never imported"
 
 
-def test_a_numpy_model_never_imports_torch():
-    for name, spec in MODELS.items():
-        files = set().union(*(closure(REPO, m) for m in spec.modules()))
-        uses_torch = any("torch" in (REPO / f).read_text() for f in files if "models_torch" in str(f))
-        assert uses_torch == (spec.framework == "torch"), name
+def test_only_docstrings_are_left_out_of_the_deps():
+    """A top-level file no stage lists must be one that cannot change a result."""
+    top_level = [p for pkg in ("ames_tiers", "stages") for p in (REPO / pkg).glob("*.py")]
+    listed = set().union(*map(declared_code, STAGES.values()))
+    unlisted = [p for p in top_level if p.relative_to(REPO) not in listed]
+    assert {p.name for p in unlisted} == {"__init__.py"}
+    assert all(map(is_docstring_only, unlisted))
+
+
+def test_adding_a_model_reruns_neither_download_nor_prepare():
+    for name in ("download", "prepare"):
+        assert "ames_tiers/models" not in map(str, declared_code(STAGES[name]))
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_a_numpy_model_never_imports_torch(name):
+    """Every module a NumPy model's stage imports, not only its own: a torch import anywhere
+    would make the stage pay for torch and depend on its kernels."""
+    stage = STAGES[f"train@{name}"]
+    uses_torch = "torch" in third_party_imports(REPO, imported_files(stage))
+    assert uses_torch == (MODELS[name].framework == "torch")
 
 
 def test_every_stage_module_is_a_stage_and_every_stage_has_one():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ames_tiers import figures, paths
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.models.registry import MODELS
+from ames_tiers.report import figures
 
 from .test_plotting import fixture_split, layers_for
 
@@ -25,21 +26,16 @@ def test_only_a_changed_models_figures_and_the_accuracy_chart_are_redrawn(tmp_pa
     models = layers_for(2, 3)
     pngs, drawn = figures.draw_changed(figures.plan(run_results(models)))
     assert len(drawn) == len(pngs) == 3 + 3 * len(MODELS)
-    for path in drawn:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pngs[path])
+    for name in drawn:
+        paths.figure_file(name).parent.mkdir(parents=True, exist_ok=True)
+        paths.figure_file(name).write_bytes(pngs[name])
 
     changed = {**models, "mlp": [(W + 1.0, b) for W, b in models["mlp"]]}
     run = run_results(changed)
     run.metrics["mlp"]["valid"]["accuracy"] = 0.6
     again, redrawn = figures.draw_changed(figures.plan(run))
-    assert sorted(map(str, redrawn)) == sorted(
-        map(str, [paths.figure_file("accuracy"), paths.model_figure_file("decision_regions", "mlp")])
-    )
-    assert (
-        again[paths.model_figure_file("loss", "linreg_numpy")]
-        == pngs[paths.model_figure_file("loss", "linreg_numpy")]
-    )
+    assert sorted(redrawn) == ["accuracy", "decision_regions/mlp"]
+    assert again["loss/linreg_numpy"] == pngs["loss/linreg_numpy"]
 
 
 def test_a_digest_sees_every_input():

@@ -12,8 +12,9 @@ import time
 
 import pytest
 
-from ames_tiers import files
-from ames_tiers.files import UserError, to_json, write_text
+from ames_tiers.core import files
+from ames_tiers.core.errors import UserError
+from ames_tiers.core.files import to_json, write_text
 
 from .conftest import REPO
 from .mini_pipeline import write_params

@@ -3,7 +3,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ames_tiers.layers import FitContext, forward
+from ames_tiers.models.layers import FitContext, forward
+from ames_tiers.models.registry import BFGSParams
 from ames_tiers.models_numpy.models import (
     compute_mse_loss,
     cross_entropy_loss,
@@ -14,7 +15,6 @@ from ames_tiers.models_numpy.models import (
     mse_loss_and_gradient,
     softmax,
 )
-from ames_tiers.registry import BFGSParams
 
 THREE = FitContext(n_classes=3, seed=0)
 

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from ames_tiers.layers import Diverged, FitContext, forward
+from ames_tiers.models.layers import Diverged, FitContext, forward
+from ames_tiers.models.registry import MLPParams, SGDParams
 from ames_tiers.models_torch.models import fit_linear_regression_torch, fit_mlp, fit_softmax_regression_torch
-from ames_tiers.registry import MLPParams, SGDParams
 
 
 def accuracy(layers, X, y):

@@ -2,8 +2,9 @@ import copy
 
 import pytest
 
-from ames_tiers.params import ParamsError, load_params, parse_params, read_yaml
-from ames_tiers.registry import MODELS
+from ames_tiers.core.errors import ParamsError
+from ames_tiers.core.params import load_params, parse_params, read_yaml
+from ames_tiers.models.registry import MODELS, model_params
 
 from .conftest import REPO
 
@@ -15,11 +16,12 @@ def raw():
 
 def test_committed_params_are_the_notebooks(raw):
     params = parse_params(raw)
+    models = model_params(params)
     assert params.prepare.n_classes == 3 and params.prepare.test_size == 0.2
     assert params.prepare.features == ("Longitude", "Latitude")
-    assert params.models["mlp"].hidden == 100 and params.models["mlp"].epochs == 1000
-    assert params.models["logreg_torch"].lr == 0.1
-    assert set(params.models) == set(MODELS) == set(params.ci.accuracy_floors) == set(params.parity)
+    assert models.models["mlp"].hidden == 100 and models.models["mlp"].epochs == 1000
+    assert models.models["logreg_torch"].lr == 0.1
+    assert set(models.models) == set(MODELS) == set(models.accuracy_floors) == set(models.parity)
 
 
 @pytest.mark.parametrize(
@@ -55,13 +57,19 @@ def test_bad_values_name_the_key_and_the_range(raw, key, value, message):
         node = node[part]
     node[leaf] = value
     with pytest.raises(ParamsError, match=message):
-        parse_params(bad)
+        model_params(parse_params(bad))  # the pipeline's sections, then the models'
+
+
+def test_a_bad_model_section_does_not_stop_download_or_prepare(raw):
+    """They validate the pipeline's sections only, so that they need none of the models' code."""
+    raw["models"]["mlp"]["lr"] = -1
+    assert parse_params(raw).prepare.n_classes == 3
 
 
 def test_missing_key_is_named(raw):
     del raw["models"]["mlp"]["epochs"]
     with pytest.raises(ParamsError, match=r"models\.mlp\.epochs: missing"):
-        parse_params(raw)
+        model_params(parse_params(raw))
 
 
 def test_invalid_yaml_is_one_line(tmp_path):
@@ -80,7 +88,7 @@ def test_params_are_read_as_dvc_reads_them(tmp_path):
         .read_text()
         .replace("mlp: {hidden: 100, lr: 0.1,", "mlp: {hidden: 100, lr: 1e-1,")
     )
-    assert load_params(path).models["mlp"].lr == 0.1
+    assert model_params(load_params(path)).models["mlp"].lr == 0.1
 
 
 @pytest.mark.parametrize("seed", [0, 2**32 - 1])
@@ -90,6 +98,6 @@ def test_seed_bounds_are_accepted_by_numpy_and_torch(raw, seed):
 
     raw["seed"] = raw["prepare"]["split_seed"] = raw["models"]["linreg_numpy"]["init_seed"] = seed
     params = parse_params(raw)
-    np.random.seed(params.models["linreg_numpy"].init_seed)
+    np.random.seed(model_params(params).models["linreg_numpy"].init_seed)
     np.random.RandomState(params.prepare.split_seed)
     torch.manual_seed(params.seed)

@@ -6,21 +6,30 @@ import numpy as np
 import pytest
 import torch
 
-from ames_tiers.comparison import parity_record
-from ames_tiers.data import Split
-from ames_tiers.layers import FitContext
+from ames_tiers.core.dataset import Split
+from ames_tiers.core.params import load_params
+from ames_tiers.models.comparisons import (
+    compare_linear_regression,
+    compare_probabilities,
+    outputs,
+    parity_record,
+)
+from ames_tiers.models.layers import FitContext
+from ames_tiers.models.references import (
+    sklearn_mlp_loss_curve,
+    sklearn_softmax_regression,
+    softmax_probabilities,
+)
+from ames_tiers.models.registry import BFGSParams, MLPParams, SGDParams, model_params
 from ames_tiers.models_numpy import models as models_numpy
 from ames_tiers.models_numpy.check import check_linreg_numpy, check_logreg_numpy
+from ames_tiers.models_torch import check as torch_check
 from ames_tiers.models_torch import models as models_torch
 from ames_tiers.models_torch.check import check_linreg_torch, check_logreg_torch, check_mlp
-from ames_tiers.params import load_params
-from ames_tiers.parity import compare_linear_regression, compare_probabilities, outputs
-from ames_tiers.references import sklearn_mlp_loss_curve, sklearn_softmax_regression, softmax_probabilities
-from ames_tiers.registry import BFGSParams, MLPParams, SGDParams
 
 from .conftest import REPO
 
-PARITY = load_params(REPO / "params.yaml").parity  # the committed tolerances
+PARITY = model_params(load_params(REPO / "params.yaml")).parity  # the committed tolerances
 OPTIMUM = PARITY["linreg_numpy"].optimum
 
 
@@ -67,11 +76,11 @@ def test_swapped_weights_are_caught(split):
 
 
 def test_torch_weights_exported_without_transposing_are_caught(split, monkeypatch):
-    converged = models_torch.fit_lbfgs(split.X_train, split.y_train, 1, seed=0, max_iter=500)
+    converged = torch_check.fit_lbfgs(split.X_train, split.y_train, 1, seed=0, max_iter=500)
     assert failed(compare_linear_regression("linreg_torch", converged.layers, split, OPTIMUM)) == []
     # the bug: nn.Linear.weight is out x in; exporting it untransposed breaks X @ W + b
     monkeypatch.setattr(
-        models_torch,
+        torch_check,
         "linear_layers",
         lambda model: [
             (m.weight.detach().numpy().astype(float), m.bias.detach().numpy().astype(float))
@@ -79,7 +88,7 @@ def test_torch_weights_exported_without_transposing_are_caught(split, monkeypatc
             if isinstance(m, torch.nn.Linear)
         ],
     )
-    broken = models_torch.fit_lbfgs(split.X_train, split.y_train, 1, seed=0, max_iter=500)
+    broken = torch_check.fit_lbfgs(split.X_train, split.y_train, 1, seed=0, max_iter=500)
     caught = [c for c in compare_linear_regression("linreg_torch", broken.layers, split, OPTIMUM) if not c.ok]
     assert {c.quantity for c in caught} == {"weights", "validation predictions"}
     assert all(c.difference == float("inf") for c in caught)

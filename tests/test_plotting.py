@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ames_tiers import plotting
-from ames_tiers.data import Split, Standardization
-from ames_tiers.registry import MODELS
+from ames_tiers.core.dataset import Split, Standardization
+from ames_tiers.models.registry import MODELS
+from ames_tiers.report import plotting
 
 REPORT_COLUMN_PX = 1068  # the report's text column at a 1280 px window (max-width 1100 px less padding)
 

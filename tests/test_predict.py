@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ames_tiers import paths
-from ames_tiers.data import split_indices
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.data.prepare import split_indices
+from ames_tiers.models.registry import MODELS
 
 from .conftest import REPO
 from .mini_pipeline import run_pipeline

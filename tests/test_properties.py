@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ames_tiers.data import bin_prices, standardization_of
-from ames_tiers.files import UserError
-from ames_tiers.metrics import mean_cross_entropy
+from ames_tiers.core.errors import UserError
+from ames_tiers.data.prepare import bin_prices, standardization_of
+from ames_tiers.models.metrics import mean_cross_entropy
 from ames_tiers.models_numpy.models import cross_entropy_loss, softmax
 
 finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)

@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from ames_tiers import paths
-from ames_tiers.params import ParamsError, load_params
-from ames_tiers.registry import MODELS, ModelSpec
+from ames_tiers.core import paths
+from ames_tiers.core.errors import ParamsError
+from ames_tiers.core.params import load_params
+from ames_tiers.models.registry import MODELS, ModelSpec, model_params
 
 from .mini_pipeline import run_pipeline, write_params
 from .toy_model import CentroidParams, CentroidParity
@@ -47,12 +48,14 @@ def test_the_five_models_are_the_notebooks():
 
 def test_a_registered_model_gets_its_params_validated(registered, tmp_path):
     write_params(tmp_path, TOY_PARAMS)
-    assert load_params(tmp_path / "params.yaml").models["nearest_centroid"] == CentroidParams(temperature=2.0)
+    assert model_params(load_params(tmp_path / "params.yaml")).models["nearest_centroid"] == CentroidParams(
+        temperature=2.0
+    )
     write_params(tmp_path, {**TOY_PARAMS, "models.nearest_centroid": {"temperature": 0}})
     with pytest.raises(
         ParamsError, match=r"models.nearest_centroid.temperature = 0: must be a number in \[0.01, 100\]"
     ):
-        load_params(tmp_path / "params.yaml")
+        model_params(load_params(tmp_path / "params.yaml"))
 
 
 def test_a_sixth_model_is_trained_checked_and_reported(registered, tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ames_tiers import paths
+from ames_tiers.core import paths
 
 from .mini_pipeline import run_pipeline
 

@@ -1,6 +1,6 @@
 import pytest
 
-from ames_tiers.files import UserError
+from ames_tiers.core.errors import UserError
 from tools.requeue_failed import failed_experiments, overrides
 
 BASE = {"seed": 42, "models": {"mlp": {"hidden": 100, "lr": 0.1}, "linreg_torch": {"lr": 0.1}}}

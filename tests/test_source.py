@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ames_tiers.data import data_summary, prepare
-from ames_tiers.files import UserError
-from ames_tiers.params import DataParams, PrepareParams
-from ames_tiers.source import acquire, fallback_csv_gz, fallback_warning, sha256_of, source_state
+from ames_tiers.core.errors import UserError
+from ames_tiers.core.params import DataParams, PrepareParams
+from ames_tiers.data.prepare import data_summary, prepare
+from ames_tiers.source.download import acquire, fallback_csv_gz, fallback_warning, sha256_of, source_state
 
 from .conftest import REPO
 
@@ -62,7 +62,7 @@ def test_mirror_with_wrong_bytes_is_skipped_for_the_url(small_file, tmp_path):
 
 
 def test_transient_fault_is_retried(small_file, monkeypatch):
-    from ames_tiers import source as download
+    from ames_tiers.source import download as download
 
     calls = []
     real = download.fetch_once

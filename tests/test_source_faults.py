@@ -8,10 +8,18 @@ import sys
 
 import pytest
 
-from ames_tiers import source as download
-from ames_tiers.files import UserError
-from ames_tiers.params import DataParams
-from ames_tiers.source import Rejected, Source, Unreachable, acquire, fetch_once, fetch_verified, sha256_of
+from ames_tiers.core.errors import UserError
+from ames_tiers.core.params import DataParams
+from ames_tiers.source import download as download
+from ames_tiers.source.download import (
+    Rejected,
+    Source,
+    Unreachable,
+    acquire,
+    fetch_once,
+    fetch_verified,
+    sha256_of,
+)
 
 from .conftest import REPO
 from .fault_server import FaultServer

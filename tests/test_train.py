@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from ames_tiers import paths
+from ames_tiers.core import paths
 
 from .conftest import REPO
 from .mini_pipeline import write_params

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ames_tiers.checks import checked, number_between
-from ames_tiers.comparison import Comparison
-from ames_tiers.layers import Fit, forward
-from ames_tiers.metrics import mean_cross_entropy
+from ames_tiers.core.validation import checked, number_between
+from ames_tiers.models.comparisons import Comparison
+from ames_tiers.models.layers import Fit, forward
+from ames_tiers.models.metrics import mean_cross_entropy
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,12 @@ import logging
 import math
 from typing import Any
 
-from ames_tiers import paths
-from ames_tiers.files import UserError, cli_parser, read_json, run_cli
-from ames_tiers.params import load_params
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.errors import UserError
+from ames_tiers.core.files import read_json
+from ames_tiers.core.params import load_params
+from ames_tiers.models.registry import MODELS, model_params
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ def below_floor(accuracies: dict[str, float], floors: dict[str, float]) -> list[
 
 
 def main(args) -> None:
-    floors = load_params().ci.accuracy_floors
+    floors = model_params(load_params()).accuracy_floors
     accuracies = {name: valid_accuracy(name, read_json(paths.metrics_file(name))) for name in MODELS}
     for name in MODELS:
         log.info("%-13s valid accuracy %.4f (floor %.4f)", name, accuracies[name], floors[name])

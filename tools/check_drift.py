@@ -15,8 +15,9 @@ import math
 import sys
 from typing import Any
 
-from ames_tiers.files import UserError, cli_parser, run_cli
-from ames_tiers.params import load_params
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.errors import UserError
+from ames_tiers.core.params import load_params
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from ames_tiers import paths
-from ames_tiers.baseline import flatten
-from ames_tiers.files import UserError, cli_parser, run_cli
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.errors import UserError
+from ames_tiers.models.registry import MODELS
+from ames_tiers.report.baseline import flatten
 
 GAP = "  "
 

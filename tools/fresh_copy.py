@@ -17,7 +17,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ames_tiers.files import UserError, cli_parser, run_cli
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.errors import UserError
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTER = {"GIT_AUTHOR_NAME": "copy", "GIT_AUTHOR_EMAIL": "copy@localhost",
@@ -42,7 +43,7 @@ def fresh_copy(dest: Path, source: Path = REPO) -> Path:
 
 def set_param(root: Path, dotted: str, value) -> None:
     """Change one key of root/params.yaml, as `dvc exp run -S dotted=value` would."""
-    from ames_tiers.params import read_yaml
+    from ames_tiers.core.params import read_yaml
 
     params = read_yaml(root / "params.yaml")
     *parents, leaf = dotted.split(".")

@@ -18,12 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ames_tiers import paths
-from ames_tiers.data import read_standardization
-from ames_tiers.files import UserError, cli_parser, read_json, run_cli
-from ames_tiers.layers import forward, layers_from_json, predict
-from ames_tiers.references import softmax_probabilities
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.dataset import read_standardization
+from ames_tiers.core.errors import UserError
+from ames_tiers.core.files import read_json
+from ames_tiers.models.layers import forward, layers_from_json, predict
+from ames_tiers.models.references import softmax_probabilities
+from ames_tiers.models.registry import MODELS
 
 
 def predictions(kind: str, layers, stats, raw: np.ndarray) -> tuple[list[str], list[list]]:

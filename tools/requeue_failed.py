@@ -16,10 +16,11 @@ import logging
 import re
 import subprocess
 
-from ames_tiers import paths
-from ames_tiers.baseline import flatten
-from ames_tiers.files import UserError, cli_parser, run_cli
-from ames_tiers.params import read_yaml
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.errors import UserError
+from ames_tiers.core.params import read_yaml
+from ames_tiers.report.baseline import flatten
 
 log = logging.getLogger(__name__)
 PIPELINE_ERROR = re.compile(r"^\S+: error: .*$", re.M)  # the one line every stage fails with

@@ -1,1 +1,1 @@
-"""The NumPy + scipy models (notebook parts 1.A and 2.A), their optimizer and their checks."""
+"""The NumPy + scipy models (notebook parts 1.A and 2.A) and their checks."""

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ames_tiers.comparison import Comparison, relative_diff
-from ames_tiers.layers import Fit, FitContext, forward
+from ames_tiers.models.comparisons import (
+    Comparison,
+    compare_linear_regression,
+    compare_probabilities,
+    outputs,
+    relative_diff,
+)
+from ames_tiers.models.layers import Fit, FitContext, forward
+from ames_tiers.models.references import sklearn_softmax_regression, softmax_probabilities
 from ames_tiers.models_numpy.models import Problem, linear_regression_problem, softmax_regression_problem
-from ames_tiers.parity import compare_linear_regression, compare_probabilities, outputs
-from ames_tiers.references import sklearn_softmax_regression, softmax_probabilities
 
 if TYPE_CHECKING:
-    from ames_tiers.data import Split
-    from ames_tiers.registry import BFGSParams, LinearRegressionParity, SoftmaxRegressionParity
+    from ames_tiers.core.dataset import Split
+    from ames_tiers.models.registry import BFGSParams, LinearRegressionParity, SoftmaxRegressionParity
 
 
 def compare_with_scipy(

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ames_tiers import portable
-from ames_tiers.layers import Fit, FitContext
-from ames_tiers.models_numpy.bfgs import minimize_bfgs
+from ames_tiers.models.layers import Fit, FitContext
+from ames_tiers.portable import arithmetic
+from ames_tiers.portable.bfgs import minimize_bfgs
 
 if TYPE_CHECKING:
-    from ames_tiers.registry import BFGSParams
+    from ames_tiers.models.registry import BFGSParams
 
 
 def flatten(arrs: list) -> tuple[np.ndarray, Callable[[np.ndarray], list[np.ndarray]]]:
@@ -39,8 +39,8 @@ def flatten(arrs: list) -> tuple[np.ndarray, Callable[[np.ndarray], list[np.ndar
 def linear_forward(X: np.ndarray, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
     """X @ weights + bias (one output when ``weights`` is a vector)."""
     if weights.ndim == 1:
-        return portable.matmul(X, weights.reshape(-1, 1))[:, 0] + bias
-    return portable.matmul(X, weights) + bias
+        return arithmetic.matmul(X, weights.reshape(-1, 1))[:, 0] + bias
+    return arithmetic.matmul(X, weights) + bias
 
 
 def compute_mse_loss(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -50,13 +50,13 @@ def compute_mse_loss(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax; subtracting each row's max keeps exp() from overflowing."""
     max_logit = logits.max(axis=1, keepdims=True)
-    exp_logits = portable.exp(logits - max_logit)
+    exp_logits = arithmetic.exp(logits - max_logit)
     return exp_logits / exp_logits.sum(axis=1, keepdims=True)
 
 
 def cross_entropy_loss(y_true_onehot: np.ndarray, probs: np.ndarray) -> float:
     """Mean negative log-probability of the true class; +1e-6 avoids log(0), as in the notebook."""
-    log_probs = portable.log(probs + 1e-6)
+    log_probs = arithmetic.log(probs + 1e-6)
     loss_per_sample = -np.sum(y_true_onehot * log_probs, axis=1)
     return loss_per_sample.mean()
 
@@ -65,7 +65,7 @@ def mse_loss_and_gradient(weights, bias, X, y_true) -> tuple[float, list[np.ndar
     """The MSE of linear regression and its exact gradient with respect to (weights, bias)."""
     residual = linear_forward(X, weights, bias) - y_true
     scale = 2.0 / len(y_true)
-    grad_weights = portable.matmul(X.T, residual.reshape(-1, 1))[:, 0]
+    grad_weights = arithmetic.matmul(X.T, residual.reshape(-1, 1))[:, 0]
     return (residual**2).mean(), [scale * grad_weights, np.asarray(scale * residual.sum())]
 
 
@@ -77,7 +77,7 @@ def cross_entropy_loss_and_gradient(weights, bias, X, y_true_onehot) -> tuple[fl
     loss = cross_entropy_loss(y_true_onehot, probs)
     a = (y_true_onehot * probs / (probs + 1e-6)).sum(axis=1, keepdims=True)
     grad_logits = a * (probs - y_true_onehot) / len(X)
-    return loss, [portable.matmul(X.T, grad_logits), grad_logits.sum(axis=0)]
+    return loss, [arithmetic.matmul(X.T, grad_logits), grad_logits.sum(axis=0)]
 
 
 @dataclass

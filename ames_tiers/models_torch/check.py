@@ -12,17 +12,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import torch
+import torch.nn as nn
+import torch.nn.functional as F
 
-from ames_tiers.comparison import Comparison, centred, relative_diff
-from ames_tiers.layers import Fit, FitContext, forward
-from ames_tiers.models_torch.models import build_mlp, fit_lbfgs, fit_mlp, linear_layers
-from ames_tiers.parity import compare_linear_regression, compare_probabilities, outputs
-from ames_tiers.references import sklearn_mlp_loss_curve, sklearn_softmax_regression, softmax_probabilities
+from ames_tiers.models.comparisons import (
+    Comparison,
+    centred,
+    compare_linear_regression,
+    compare_probabilities,
+    outputs,
+    relative_diff,
+)
+from ames_tiers.models.layers import Fit, FitContext, forward
+from ames_tiers.models.references import (
+    sklearn_mlp_loss_curve,
+    sklearn_softmax_regression,
+    softmax_probabilities,
+)
+from ames_tiers.models_torch.models import build_mlp, fit_mlp, linear_layers, mse_of_flat_output
 
 if TYPE_CHECKING:
-    from ames_tiers.data import Split
-    from ames_tiers.registry import (
+    from ames_tiers.core.dataset import Split
+    from ames_tiers.models.registry import (
         LinearRegressionTorchParity,
         MLPParams,
         MLPParity,
@@ -105,3 +118,44 @@ def check_mlp(
             None,
         ),
     ]
+
+
+# --- reference-only: where the SGD epochs would end if they ran long enough ---------------------
+
+
+def fit_lbfgs(X: np.ndarray, y: np.ndarray, out_features: int, seed: int, max_iter: int) -> Fit:
+    """nn.Linear trained to convergence in float64: where the notebook's SGD epochs would end
+    if they ran long enough (used by the parity check). One output: the linear regression
+    (F.mse_loss); more: the softmax regression (F.cross_entropy). The loss and its gradient
+    are torch's (autograd); the steps are scipy's L-BFGS-B (torch.optim.LBFGS would import
+    torch._dynamo, 1.6 s)."""
+    import scipy.optimize
+
+    torch.manual_seed(seed)
+    X_t = torch.tensor(X, dtype=torch.float64)
+    if out_features == 1:
+        y_t, loss_of_output = torch.tensor(y, dtype=torch.float64), mse_of_flat_output
+    else:
+        y_t, loss_of_output = torch.tensor(y, dtype=torch.int64), F.cross_entropy
+    model = nn.Linear(X.shape[1], out_features, bias=True).double()
+    parameters = list(model.parameters())
+    shapes = [p.shape for p in parameters]
+    losses: list[float] = []
+
+    def loss_and_gradient(flat: np.ndarray) -> tuple[float, np.ndarray]:
+        with torch.no_grad():
+            offset = 0
+            for p, shape in zip(parameters, shapes, strict=True):
+                p.copy_(torch.from_numpy(flat[offset : offset + p.numel()]).reshape(shape))
+                p.grad = None
+                offset += p.numel()
+        loss = loss_of_output(model(X_t), y_t)
+        loss.backward()
+        losses.append(loss.item())
+        return loss.item(), np.concatenate([p.grad.numpy().ravel() for p in parameters])
+
+    start = np.concatenate([p.detach().numpy().ravel() for p in parameters])
+    options = {"maxiter": max_iter, "gtol": 1e-12, "ftol": 1e-15}
+    result = scipy.optimize.minimize(loss_and_gradient, start, jac=True, method="L-BFGS-B", options=options)
+    loss_and_gradient(result.x)  # leave the model at the optimum
+    return Fit.from_history(linear_layers(model), losses)

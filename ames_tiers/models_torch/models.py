@@ -1,7 +1,8 @@
 """The notebook's PyTorch models: nn.Linear for linear (1.B) and softmax regression (2.B),
 and the n_features -> hidden -> ReLU -> n_classes MLP ("looking ahead"), each trained with
 full-batch SGD exactly as the notebook's loop does. Torch's CPU kernels are pinned by
-ames_tiers/__init__.py, which Python runs before this module imports torch."""
+ames_tiers/models_torch/__init__.py (ames_tiers.portable), which Python runs before this
+module imports torch."""
 
 from __future__ import annotations
 
@@ -13,16 +14,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ames_tiers.layers import Diverged, Fit, FitContext, Layers
+from ames_tiers.models.layers import Diverged, Fit, FitContext, Layers
+from ames_tiers.portable import TORCH_THREADS
 
 if TYPE_CHECKING:
-    from ames_tiers.registry import MLPParams, SGDParams
+    from ames_tiers.models.registry import MLPParams, SGDParams
 
-# One thread: with the kernels pinned a second thread does not speed these small products
-# up, and two processes with two threads each on two cores (the README's
-# `dvc queue start -j 2`) spin against each other (measured 80x slower).
-TORCH_THREADS = 1
-torch.set_num_threads(TORCH_THREADS)
+torch.set_num_threads(TORCH_THREADS)  # one: see ames_tiers.portable
 
 LossOfOutput = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 DIVERGENCE_CHECK_EPOCHS = 50  # how often the loop looks at the loss (one sync each time)
@@ -73,7 +71,7 @@ def linear_layers(model: nn.Module) -> Layers:
     ]
 
 
-def _mse_of_flat_output(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+def mse_of_flat_output(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return F.mse_loss(out.flatten(), target)
 
 
@@ -82,7 +80,7 @@ def fit_linear_regression_torch(X: np.ndarray, y: np.ndarray, params: SGDParams,
     torch.manual_seed(context.seed)
     X_t, y_t = torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
     model = nn.Linear(in_features=X.shape[1], out_features=1, bias=True)
-    history = train_full_batch_sgd(model, _mse_of_flat_output, X_t, y_t, params.lr, params.epochs)
+    history = train_full_batch_sgd(model, mse_of_flat_output, X_t, y_t, params.lr, params.epochs)
     return Fit.from_history(linear_layers(model), history)
 
 
@@ -142,41 +140,3 @@ def fit_mlp(
     model = build_mlp(X.shape[1], params.hidden, context.n_classes, context.seed).to(dtype)
     history = train_full_batch_sgd(model, F.cross_entropy, X_t, y_t, params.lr, epochs or params.epochs)
     return Fit.from_history(linear_layers(model), history)
-
-
-def fit_lbfgs(X: np.ndarray, y: np.ndarray, out_features: int, seed: int, max_iter: int) -> Fit:
-    """nn.Linear trained to convergence in float64: where the notebook's SGD epochs would end
-    if they ran long enough (used by the parity check). One output: the linear regression
-    (F.mse_loss); more: the softmax regression (F.cross_entropy). The loss and its gradient
-    are torch's (autograd); the steps are scipy's L-BFGS-B (torch.optim.LBFGS would import
-    torch._dynamo, 1.6 s)."""
-    import scipy.optimize
-
-    torch.manual_seed(seed)
-    X_t = torch.tensor(X, dtype=torch.float64)
-    if out_features == 1:
-        y_t, loss_of_output = torch.tensor(y, dtype=torch.float64), _mse_of_flat_output
-    else:
-        y_t, loss_of_output = torch.tensor(y, dtype=torch.int64), F.cross_entropy
-    model = nn.Linear(X.shape[1], out_features, bias=True).double()
-    parameters = list(model.parameters())
-    shapes = [p.shape for p in parameters]
-    losses: list[float] = []
-
-    def loss_and_gradient(flat: np.ndarray) -> tuple[float, np.ndarray]:
-        with torch.no_grad():
-            offset = 0
-            for p, shape in zip(parameters, shapes, strict=True):
-                p.copy_(torch.from_numpy(flat[offset : offset + p.numel()]).reshape(shape))
-                p.grad = None
-                offset += p.numel()
-        loss = loss_of_output(model(X_t), y_t)
-        loss.backward()
-        losses.append(loss.item())
-        return loss.item(), np.concatenate([p.grad.numpy().ravel() for p in parameters])
-
-    start = np.concatenate([p.detach().numpy().ravel() for p in parameters])
-    options = {"maxiter": max_iter, "gtol": 1e-12, "ftol": 1e-15}
-    result = scipy.optimize.minimize(loss_and_gradient, start, jac=True, method="L-BFGS-B", options=options)
-    loss_and_gradient(result.x)  # leave the model at the optimum
-    return Fit.from_history(linear_layers(model), losses)

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from ames_tiers import paths
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.models.registry import MODELS
 
 from ..conftest import REPO
 from .browser import render_offline

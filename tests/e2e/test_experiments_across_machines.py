@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ames_tiers import paths
-from ames_tiers.params import read_yaml
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.core.params import read_yaml
+from ames_tiers.models.registry import MODELS
 from tools.fresh_copy import stored_experiments
 
 from .dvc_helpers import run, stages_run

@@ -11,8 +11,8 @@ import sys
 import numpy as np
 import pytest
 
-from ames_tiers import paths
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.models.registry import MODELS
 from tools.fresh_copy import set_param
 
 from ..conftest import REPO

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from ames_tiers import paths
-from ames_tiers.registry import MODELS
+from ames_tiers.core import paths
+from ames_tiers.models.registry import MODELS
 
 from ..conftest import REPO
 
@@ -74,7 +74,7 @@ def outputs(root: Path) -> dict[str, bytes]:
 COMPUTING_STAGES = """
 import argparse
 from stages import prepare, report, train
-from ames_tiers.registry import MODELS
+from ames_tiers.models.registry import MODELS
 prepare.main(argparse.Namespace())
 for model in MODELS:
     train.main(argparse.Namespace(model=model))

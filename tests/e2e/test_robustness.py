@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ames_tiers import paths
+from ames_tiers.core import paths
 
 from .dvc_helpers import run, stages_run
 

@@ -1,0 +1,1 @@
+"""The notebook's data preparation (the prepare stage)."""

@@ -1,0 +1,1 @@
+"""Where the Ames CSV comes from (the download stage)."""
