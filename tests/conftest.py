@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import ames_tiers  # noqa: F401  (before any test imports torch: pins torch's CPU kernels before any test imports torch)
+import ames_tiers.portable  # noqa: F401  (pins torch's CPU kernels before any test imports torch)
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,20 +1,16 @@
 import numpy as np
 import pytest
+import scipy.optimize
 import torch
 import torch.nn.functional as F
 
 from ames_tiers.models.layers import FitContext, forward
 from ames_tiers.models.registry import BFGSParams
-from ames_tiers.models_numpy.models import (
-    compute_mse_loss,
-    cross_entropy_loss,
-    cross_entropy_loss_and_gradient,
-    fit_linear_regression,
-    fit_softmax_regression,
-    flatten,
-    mse_loss_and_gradient,
-    softmax,
-)
+from ames_tiers.models_numpy import linear_regression, softmax_regression
+from ames_tiers.models_numpy.helpers import flatten
+from ames_tiers.models_numpy.linear_regression import compute_mse_loss, fit_linear_regression
+from ames_tiers.models_numpy.softmax_regression import cross_entropy_loss, fit_softmax_regression, softmax
+from ames_tiers.portable import bfgs as portable_bfgs
 
 THREE = FitContext(n_classes=3, seed=0)
 
@@ -100,29 +96,38 @@ def test_same_seed_same_fit(separable):
     np.testing.assert_array_equal(a.layers[0][0], b.layers[0][0])
 
 
-@pytest.mark.parametrize("n_classes", [1, 3])
-def test_analytic_gradients_match_finite_differences(n_classes):
-    import scipy.optimize
-
+@pytest.mark.parametrize("model", [linear_regression, softmax_regression])
+def test_analytic_gradients_match_finite_differences(model):
     rng = np.random.default_rng(7)
     X = rng.normal(size=(40, 2))
-    if n_classes == 1:
-        target, shapes, fn = rng.normal(size=40), [(2,), ()], mse_loss_and_gradient
+    if model is linear_regression:
+        target, n_params = rng.normal(size=40), 3
     else:
-        target, shapes, fn = (
-            np.eye(3)[rng.integers(0, 3, 40)],
-            [(2, 3), (3,)],
-            cross_entropy_loss_and_gradient,
-        )
-    flat, unflatten = flatten([np.zeros(s) for s in shapes])
+        target, n_params = np.eye(3)[rng.integers(0, 3, 40)], 9
     for _ in range(5):
-        point = rng.normal(size=flat.shape)
+        point = rng.normal(size=n_params)
         error = scipy.optimize.check_grad(
-            lambda p: fn(*unflatten(p), X, target)[0],
-            lambda p: flatten(fn(*unflatten(p), X, target)[1])[0],
+            lambda p: model.loss_and_gradient(p, X, target)[0],
+            lambda p: model.loss_and_gradient(p, X, target)[1],
             point,
         )
         assert error < 1e-6
+        assert model.loss_and_gradient(point, X, target)[0] == model.loss_given_params(point, X, target)
+
+
+@pytest.mark.parametrize("minimize", [scipy.optimize.minimize, portable_bfgs.minimize])
+def test_the_notebooks_call_works_with_either_minimizer(minimize):
+    """`minimize(loss_given_params, initial_params, args=(X_train, y_train))`, as the notebook
+    writes it, with scipy's minimizer or the portable one: the same result fields and optimum."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 2))
+    y = X @ np.array([0.7, -1.2]) + 0.5
+    x0 = linear_regression.initial_params(2, init_seed=42)
+    result = minimize(linear_regression.loss_given_params, x0, args=(X, y))
+    weights, bias = linear_regression.unpack_params(result.x, 2)
+    np.testing.assert_allclose(weights, [0.7, -1.2], atol=1e-4)
+    assert float(bias) == pytest.approx(0.5, abs=1e-4)
+    assert result.fun < 1e-8 and result.nit > 0
 
 
 def test_analytic_gradient_reaches_the_same_optimum(separable):

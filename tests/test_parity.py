@@ -21,8 +21,9 @@ from ames_tiers.models.references import (
     softmax_probabilities,
 )
 from ames_tiers.models.registry import BFGSParams, MLPParams, SGDParams, model_params
-from ames_tiers.models_numpy import models as models_numpy
 from ames_tiers.models_numpy.check import check_linreg_numpy, check_logreg_numpy
+from ames_tiers.models_numpy.linear_regression import fit_linear_regression
+from ames_tiers.models_numpy.softmax_regression import fit_softmax_regression
 from ames_tiers.models_torch import check as torch_check
 from ames_tiers.models_torch import models as models_torch
 from ames_tiers.models_torch.check import check_linreg_torch, check_logreg_torch, check_mlp
@@ -55,7 +56,7 @@ def failed(comparisons) -> list[str]:
 
 
 def test_linear_regression_passes_against_lstsq_sklearn_and_scipy(split):
-    fit = models_numpy.fit_linear_regression(
+    fit = fit_linear_regression(
         split.X_train, split.y_train.astype(float), BFGSParams(0, False), FitContext(3, 0)
     )
     comparisons = check_linreg_numpy(
@@ -65,7 +66,7 @@ def test_linear_regression_passes_against_lstsq_sklearn_and_scipy(split):
 
 
 def test_swapped_weights_are_caught(split):
-    fit = models_numpy.fit_linear_regression(
+    fit = fit_linear_regression(
         split.X_train, split.y_train.astype(float), BFGSParams(0, False), FitContext(3, 0)
     )
     ((W, b),) = fit.layers
@@ -95,9 +96,7 @@ def test_torch_weights_exported_without_transposing_are_caught(split, monkeypatc
 
 
 def test_softmax_regression_passes_and_a_transposed_or_rotated_matrix_is_caught(split):
-    fit = models_numpy.fit_softmax_regression(
-        split.X_train, split.y_train, BFGSParams(0, False), FitContext(3, 0)
-    )
+    fit = fit_softmax_regression(split.X_train, split.y_train, BFGSParams(0, False), FitContext(3, 0))
     assert (
         failed(check_logreg_numpy(fit, split, BFGSParams(0, False), PARITY["logreg_numpy"], FitContext(3, 0)))
         == []
@@ -151,8 +150,8 @@ def test_every_check_passes_at_every_tier_count(n_classes):
     split = blobs(n_classes, seed=n_classes)
     context = FitContext(n_classes, seed=0)
     runs = {
-        "linreg_numpy": (models_numpy.fit_linear_regression, check_linreg_numpy, BFGSParams(1, False)),
-        "logreg_numpy": (models_numpy.fit_softmax_regression, check_logreg_numpy, BFGSParams(1, False)),
+        "linreg_numpy": (fit_linear_regression, check_linreg_numpy, BFGSParams(1, False)),
+        "logreg_numpy": (fit_softmax_regression, check_logreg_numpy, BFGSParams(1, False)),
         "linreg_torch": (models_torch.fit_linear_regression_torch, check_linreg_torch, SGDParams(0.1, 20)),
         "logreg_torch": (models_torch.fit_softmax_regression_torch, check_logreg_torch, SGDParams(0.1, 20)),
         "mlp": (models_torch.fit_mlp, check_mlp, MLPParams(16, 0.3, 120)),

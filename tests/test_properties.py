@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 from ames_tiers.core.errors import UserError
 from ames_tiers.data.prepare import bin_prices, standardization_of
 from ames_tiers.models.metrics import mean_cross_entropy
-from ames_tiers.models_numpy.models import cross_entropy_loss, softmax
+from ames_tiers.models_numpy.softmax_regression import cross_entropy_loss, softmax
 
 finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 huge = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False)

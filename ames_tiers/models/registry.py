@@ -153,7 +153,7 @@ MODELS: dict[str, ModelSpec] = {
             summary="MSE of the tier number, scipy.optimize.minimize (BFGS)",
             params_type=BFGSParams,
             parity_type=LinearRegressionParity,
-            fit="ames_tiers.models_numpy.models:fit_linear_regression",
+            fit="ames_tiers.models_numpy.linear_regression:fit_linear_regression",
             check="ames_tiers.models_numpy.check:check_linreg_numpy",
         ),
         ModelSpec(
@@ -180,7 +180,7 @@ MODELS: dict[str, ModelSpec] = {
             summary="cross-entropy of softmax probabilities, scipy.optimize.minimize (BFGS)",
             params_type=BFGSParams,
             parity_type=SoftmaxRegressionParity,
-            fit="ames_tiers.models_numpy.models:fit_softmax_regression",
+            fit="ames_tiers.models_numpy.softmax_regression:fit_softmax_regression",
             check="ames_tiers.models_numpy.check:check_logreg_numpy",
         ),
         ModelSpec(

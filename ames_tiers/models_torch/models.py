@@ -1,8 +1,19 @@
 """The notebook's PyTorch models: nn.Linear for linear (1.B) and softmax regression (2.B),
 and the n_features -> hidden -> ReLU -> n_classes MLP ("looking ahead"), each trained with
-full-batch SGD exactly as the notebook's loop does. Torch's CPU kernels are pinned by
-ames_tiers/models_torch/__init__.py (ames_tiers.portable), which Python runs before this
-module imports torch."""
+full-batch SGD exactly as the notebook's loop does.
+
+Where the notebook's cells are now:
+- 1.B `X_train_torch = torch.tensor(X_train, dtype=torch.float32)`, `nn.Linear(..., 1)`,
+  `F.mse_loss(model(X).flatten(), y)`                -> fit_linear_regression_torch
+- 2.B `nn.Linear(in_features=n_features, out_features=n_classes)`, `F.cross_entropy(logits, y)`
+                                                     -> fit_softmax_regression_torch
+- the training loop: `optimizer.zero_grad()`, `loss.backward()`, `optimizer.step()` per epoch
+                                                     -> train_full_batch_sgd, sgd_step
+- looking ahead: `nn.Sequential(nn.Linear, nn.ReLU, nn.Linear)` -> build_mlp, fit_mlp
+- the accuracy on X_valid                            -> ames_tiers/models/metrics.py (NumPy)
+
+Torch's CPU kernels are pinned by ames_tiers/models_torch/__init__.py (ames_tiers.portable),
+which Python runs before this module imports torch."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ instruction sets, OpenBLAS's kernel, glibc's libm variants. The computing stages
 the five trainings with their checks, the report) are rerun under two such profiles, an AVX2 machine
 without AVX-512 and a baseline x86-64-v2 machine without AVX or FMA (the oldest CPU the
 NumPy wheel runs on), and every output must equal the committed bytes and the unrestricted
-run's. The pipeline pins torch's capability and oneDNN's ISA itself (ames_tiers/__init__.py), so
+run's. The pipeline pins torch's capability and oneDNN's ISA itself (ames_tiers/portable/__init__.py), so
 those two switches are overridden; the others are not, and are what this test varies.
 """
 
@@ -61,6 +61,7 @@ def outputs(root: Path) -> dict[str, bytes]:
         paths.LOSS_DIR,
         paths.PREDICTIONS_DIR,
         paths.FIGURES_DIR,
+        paths.REPORT_FIGURES_DIR,
     )
     files = sorted(p for d in dirs for p in (root / d).rglob("*") if p.is_file())
     found = {str(p.relative_to(root)): p.read_bytes() for p in files}
@@ -84,7 +85,8 @@ report.main(argparse.Namespace())
 
 def run_restricted(source: Path, dest: Path, env: dict[str, str]) -> dict[str, bytes]:
     root = shutil.copytree(source, dest, symlinks=True)
-    shutil.rmtree(root / paths.FIGURES_DIR)  # or the report would keep them: their inputs are the same
+    for figures in (paths.FIGURES_DIR, paths.REPORT_FIGURES_DIR):  # or the report would keep them
+        shutil.rmtree(root / figures)
     result = subprocess.run([sys.executable, "-c", COMPUTING_STAGES], cwd=root, env=env, capture_output=True,
                             text=True)  # fmt: skip
     assert result.returncode == 0, f"the computing stages failed under {env}:\n{result.stderr[-2000:]}"
@@ -138,7 +140,7 @@ def test_outputs_are_byte_identical_on_a_restricted_cpu(profile, restricted_runs
 
 def test_importing_the_pipeline_pins_torchs_kernels(reproduced):
     _, env, _ = reproduced
-    code = "import ames_tiers, torch; print(torch.backends.cpu.get_cpu_capability())"
+    code = "import ames_tiers.portable, torch; print(torch.backends.cpu.get_cpu_capability())"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO,
