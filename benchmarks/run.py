@@ -27,9 +27,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tools.fresh_copy import COMMITTER, fresh_copy, set_param, stored_experiments
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-from tools.fresh_copy import fresh_copy, set_param, stored_experiments  # noqa: E402
 
 BASELINE = REPO / "benchmarks" / "notebook_baseline.py"
 TARGETS = {  # ratio to the baseline script, from the speed issues
@@ -116,15 +116,16 @@ def stage_profile(root: Path, env: dict) -> list[tuple[str, float, float]]:
     for stage in Repo(str(root)).index.stages:
         cmd = shlex.split(stage.cmd)
         if stage.name == "report":
-            subprocess.run(["rm", "-rf", str(root / "plots" / "figures")], check=True)
+            subprocess.run(
+                ["rm", "-rf", str(root / "plots/figures"), str(root / "plots/report_figures")], check=True
+            )
         wall, output = timed([sys.executable, "-X", "importtime", *cmd[1:]], root, env)
         rows.append((stage.name, wall, import_seconds(output)))
     return rows
 
 
 MLP_LOOP = """
-import os, sys, time
-sys.path.insert(0, {repo!r})
+import os, time  # run in a copy of the repository: its ames_tiers is imported
 if {pinned}:
     os.environ.update(ATEN_CPU_CAPABILITY="default", MKL_CBWR="COMPATIBLE", ONEDNN_MAX_CPU_ISA="SSE41")
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -133,7 +134,7 @@ split = read_split("data/prepared/train.csv", "data/prepared/valid.csv")
 if {pinned}:
     torch.set_num_threads(1)
 if {ours}:
-    import ames_tiers
+    import ames_tiers.portable
     from ames_tiers.models.layers import FitContext
     from ames_tiers.models_torch.models import fit_mlp
     from ames_tiers.models.registry import MLPParams
@@ -162,7 +163,7 @@ def mlp_loops(root: Path, env: dict, repeats: int) -> dict[str, float]:
     }
     found = {}
     for name, (pinned, ours) in variants.items():
-        code = MLP_LOOP.format(repo=str(REPO), pinned=pinned, ours=ours)
+        code = MLP_LOOP.format(pinned=pinned, ours=ours)
         found[name] = statistics.median(
             float(timed([sys.executable, "-c", code], root, env)[1].split()[-1]) for _ in range(repeats)
         )
@@ -233,8 +234,7 @@ def main() -> None:
     mirror = os.environ.get("AMES_DATA_MIRROR")
     if not mirror or not Path(mirror).is_file():
         raise SystemExit("benchmark: set AMES_DATA_MIRROR to a local ames.csv.gz")
-    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@x",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@x"}  # fmt: skip
+    env = {**os.environ, "DVC_NO_ANALYTICS": "1", **COMMITTER}
     with tempfile.TemporaryDirectory(prefix="ames-bench-") as tmp:
         times, root = repetitions(args.repeats, mirror, env, Path(tmp))
         results = {

@@ -6,14 +6,16 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ames_tiers.core import paths
-from ames_tiers.core.params import read_yaml
 from ames_tiers.models.registry import MODELS
+from ames_tiers.report.baseline import flatten
+from tools.fresh_copy import set_param
 
 from .conftest import REPO
 
@@ -30,21 +32,13 @@ def synthetic_ames(n: int = 400, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame({"Sale_Price": price.round(), "Longitude": lon, "Latitude": lat})
 
 
-def write_params(root: Path, changes: dict) -> dict:
-    """params.yaml: the committed one with ``changes`` merged in: {"models.mlp": {"lr": 1.0}}
-    updates a section, {"seed": 7} sets a value."""
-    params = read_yaml(REPO / "params.yaml")
-    for section, values in changes.items():
-        *parents, last = section.split(".")
-        target = params
-        for key in parents:
-            target = target[key]
-        if isinstance(values, dict):
-            target.setdefault(last, {}).update(values)
-        else:
-            target[last] = values
-    (root / "params.yaml").write_text(json.dumps(params))  # JSON is YAML
-    return params
+def write_params(root: Path, changes: dict) -> None:
+    """root/params.yaml: the committed one with ``changes`` made, each as `dvc exp run -S` would:
+    {"models.mlp": {"lr": 1.0}} changes a section's keys, {"seed": 7} sets a value."""
+    shutil.copy(REPO / "params.yaml", root / "params.yaml")
+    for key, value in changes.items():
+        for dotted, leaf in (flatten(value, key) if isinstance(value, dict) else {key: value}).items():
+            set_param(root, dotted, leaf)
 
 
 def prepare_pipeline(

@@ -21,6 +21,7 @@ from ames_tiers.core.cli import cli_parser, run_cli
 from ames_tiers.core.errors import UserError
 
 REPO = Path(__file__).resolve().parents[1]
+# the git identity of a copy's commits (and of tests' and benchmarks' commits in copies)
 COMMITTER = {"GIT_AUTHOR_NAME": "copy", "GIT_AUTHOR_EMAIL": "copy@localhost",
              "GIT_COMMITTER_NAME": "copy", "GIT_COMMITTER_EMAIL": "copy@localhost"}  # fmt: skip
 log = logging.getLogger(__name__)
@@ -42,14 +43,14 @@ def fresh_copy(dest: Path, source: Path = REPO) -> Path:
 
 
 def set_param(root: Path, dotted: str, value) -> None:
-    """Change one key of root/params.yaml, as `dvc exp run -S dotted=value` would."""
+    """Change (or add) one key of root/params.yaml, as `dvc exp run -S dotted=value` would."""
     from ames_tiers.core.params import read_yaml
 
     params = read_yaml(root / "params.yaml")
     *parents, leaf = dotted.split(".")
     node = params
     for key in parents:
-        node = node[key]
+        node = node.setdefault(key, {})
     node[leaf] = value
     (root / "params.yaml").write_text(json.dumps(params))  # JSON is YAML
 

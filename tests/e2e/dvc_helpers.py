@@ -10,14 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from tools.fresh_copy import fresh_copy
+from tools.fresh_copy import COMMITTER, fresh_copy
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "test",
-    "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "test",
-    "GIT_COMMITTER_EMAIL": "test@example.com",
-}
+GIT_ENV = COMMITTER
 
 
 def copy_repo(dest: Path) -> Path:
