@@ -1,7 +1,7 @@
 """Stage `train@<model>`: train one model, check it against its references, write its results.
 
 Usage:  python -m stages.train MODEL   (MODEL: linreg_numpy, linreg_torch, logreg_numpy,
-        logreg_torch or mlp; ames_tiers/registry.py describes each)
+        logreg_torch or mlp; ames_tiers/models/registry.py describes each)
 Reads:  data/prepared/train.csv, valid.csv; params.yaml `models.<MODEL>`, `parity.<MODEL>`,
         `prepare.n_classes`, and `seed` for the PyTorch models.
 Writes: models/<MODEL>.json (learned parameters, X @ W + b), metrics/<MODEL>.json (loss and

@@ -36,30 +36,21 @@ def mirror() -> Path:
 # The end-to-end tests start from one reproduced clone: a fresh copy's cold `dvc repro` (the
 # suite's costliest step). It is built once per test run, in the background from the first test
 # on, while the unit tests (ordered first) run; each xdist worker then takes its own copy.
-# The end-to-end modules follow, longest first, so that the two workers finish together.
-E2E_LONGEST_FIRST = (
-    "test_experiments_across_machines",
-    "test_offline",
-    "test_sweeps",
-    "test_portability",
-    "test_experiments",
-    "test_pipeline",
-    "test_robustness",
-)
+# The end-to-end modules follow, longest first by their `e2e(seconds=...)` marker, so that the
+# two workers finish together.
 
 
 def needs_reproduced(item: pytest.Item) -> bool:
     return "reproduced" in getattr(item, "fixturenames", ())
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def order(item: pytest.Item) -> tuple[int, int]:
-        if not needs_reproduced(item):
-            return (0, 0)
-        name = item.path.stem
-        return (1, E2E_LONGEST_FIRST.index(name) if name in E2E_LONGEST_FIRST else len(E2E_LONGEST_FIRST))
+def e2e_seconds(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("e2e")
+    return float(marker.kwargs.get("seconds", 0)) if marker else 0.0
 
-    items.sort(key=order)  # stable: collection order within each group
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: (needs_reproduced(item), -e2e_seconds(item)))  # stable within each
 
 
 class SharedRepro:

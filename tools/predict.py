@@ -2,7 +2,7 @@
 
 Usage:  python -m tools.predict MODEL --longitude -93.63 --latitude 42.03
         python -m tools.predict MODEL --csv houses.csv      (one prediction per row)
-Reads:  models/MODEL.json (run `dvc repro` or `dvc pull` first) and
+Reads:  models/<MODEL>.json (run `dvc repro` or `dvc pull` first) and
         data/prepared/standardization.json (how raw longitude/latitude become model inputs).
 Prints: a CSV: the inputs, then the predicted tier and, for a classifier, each tier's
         probability; for a regression, its real-valued output (the notebook rounds it).

@@ -4,7 +4,7 @@ Params validation, training, metrics, the parity checks, the report, `tools.comp
 `tools.predict` all read MODELS. Adding a model takes four edits: its module (fit and check),
 its entry here (with its params dataclasses), its sections in params.yaml (`models`, `parity`,
 `ci.accuracy_floors`) and one item in dvc.yaml's `train` foreach
-(tests/models/test_a_sixth_model.py makes exactly those edits and runs `dvc repro`).
+(tests/e2e/test_a_sixth_model.py makes exactly those edits and runs `dvc repro`).
 Implementations are named by "module:function" and imported only by the stage that trains
 that model, so a NumPy model's stage never imports torch.
 """

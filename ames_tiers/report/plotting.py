@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ames_tiers.core.dataset import Split, Standardization
 
 # Every figure is at most FIGURE_WIDTH inches wide: at 100 dpi that is the report's column
-# (1100 px), so its smallest text (8 pt) shows at >= 11 px, unscaled (tests/test_plotting.py).
+# (1100 px), so its smallest text (8 pt) shows at >= 11 px, unscaled (tests/report/test_plotting.py).
 FIGURE_WIDTH = 11.0
 TIER_COLORS = ["#4575b4", "#fee090", "#d73027", "#91bfdb", "#fc8d59", "#e0f3f8"]
 

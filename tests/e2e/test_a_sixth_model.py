@@ -18,6 +18,8 @@ from tools.fresh_copy import set_param
 from .. import sixth_model
 from .dvc_helpers import run, stages_run
 
+pytestmark = pytest.mark.e2e(seconds=25)  # its rough cost here: the longest start first
+
 NAME = sixth_model.NAME
 
 
@@ -25,7 +27,7 @@ NAME = sixth_model.NAME
 def added(reproduced, tmp_path_factory):
     root = shutil.copytree(reproduced[0], tmp_path_factory.mktemp("sixth") / "repo", symlinks=True)
     env = reproduced[1]
-    shutil.copy(sixth_model.MODULE, root / "ames_tiers/models_numpy/nearest_centroid.py")  # 1
+    shutil.copy(sixth_model.MODULE, root / "ames_tiers/models_numpy" / sixth_model.MODULE.name)  # 1
     with open(root / "ames_tiers/models/registry.py", "a", encoding="utf-8") as registry:  # 2
         registry.write("\n\n" + sixth_model.registry_entry())
     for key, value in sixth_model.PARAMS.items():  # 3

@@ -18,6 +18,8 @@ from ..conftest import REPO
 from .browser import render_offline
 from .dvc_helpers import run, stages_run
 
+pytestmark = pytest.mark.e2e(seconds=37)  # its rough cost here: the longest start first
+
 SCREENSHOTS = REPO / "plots" / "screenshots"  # committed, for a person to look at
 FIGURES = sorted(p.relative_to(REPO) for p in (REPO / paths.FIGURES_DIR).rglob("*.png"))
 
@@ -76,7 +78,7 @@ def test_report_html_renders_offline_with_every_figure(mlp_changed):
     assert rendered.console_errors == [] and rendered.failed_requests == []
     assert rendered.external_requests == []
     assert_nothing_off_screen(rendered)
-    # shown at (nearly) their own size: the figures' text stays >= 10 px (tests/test_plotting.py)
+    # shown at (nearly) their own size: the figures' text stays >= 10 px (tests/report/test_plotting.py)
     assert all(i["shown_width"] >= 0.95 * min(i["width"], 1068) for i in rendered.images), rendered.images
 
 

@@ -18,7 +18,7 @@ from tools.fresh_copy import stored_experiments
 
 from .dvc_helpers import run, stages_run
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.e2e(seconds=60)  # its rough cost here: the longest start first
 
 RUN_ON_A = "models.logreg_numpy.init_seed=7"
 RUN_ON_B = "models.linreg_torch.lr=0.5"

@@ -15,6 +15,8 @@ from ames_tiers.models.registry import MODELS
 from ..conftest import REPO
 from .dvc_helpers import dvc_env, load, run, stages_run
 
+pytestmark = pytest.mark.e2e(seconds=50)  # its rough cost here: the longest start first
+
 
 def test_offline_without_mirror_falls_back_and_still_passes(reproduced, tmp_path, mirror):
     root = shutil.copytree(reproduced[0], tmp_path / "repo", symlinks=True)

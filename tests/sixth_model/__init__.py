@@ -6,7 +6,7 @@ checked against scikit-learn's NearestCentroid."""
 from pathlib import Path
 
 HERE = Path(__file__).parent
-MODULE = HERE / "nearest_centroid.py"  # edit 1: becomes ames_tiers/models_numpy/nearest_centroid.py
+MODULE = HERE / "nearest_centroid.py"  # edit 1: copied into ames_tiers/models_numpy/
 REGISTRY_ENTRY = HERE / "registry_entry.py"  # edit 2: appended to ames_tiers/models/registry.py
 NAME = "nearest_centroid"
 PARAMS = {  # edit 3: its sections of params.yaml

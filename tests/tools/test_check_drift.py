@@ -6,7 +6,7 @@ import pytest
 from ames_tiers.core.errors import UserError
 from tools.check_drift import drifted, parse_diff
 
-from .conftest import REPO
+from ..conftest import REPO
 
 DIFF = {
     "metrics/mlp.json": {

@@ -17,8 +17,8 @@ from ames_tiers.core import paths
 from ames_tiers.data.prepare import split_indices
 from ames_tiers.models.registry import MODELS
 
-from .conftest import REPO
-from .mini_pipeline import run_pipeline
+from ..conftest import REPO
+from ..mini_pipeline import run_pipeline
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""ames_tiers/files.py: writes are atomic, JSON is strict, OS errors are one line."""
+"""ames_tiers/core/files.py: writes are atomic, JSON is strict, OS errors are one line."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from ames_tiers.core import files
 from ames_tiers.core.errors import UserError
 from ames_tiers.core.files import to_json, write_text
 
-from .conftest import REPO
-from .mini_pipeline import write_params
+from ..conftest import REPO
+from ..mini_pipeline import write_params
 
 
 def test_json_is_strict_sorted_and_refuses_nan():

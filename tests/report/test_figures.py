@@ -1,4 +1,4 @@
-"""ames_tiers/figures.py: a change to one model redraws that model's figures only."""
+"""ames_tiers/report/figures.py: a change to one model redraws that model's figures only."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ from ames_tiers.models_torch import check as torch_check
 from ames_tiers.models_torch import models as models_torch
 from ames_tiers.models_torch.check import check_linreg_torch, check_logreg_torch, check_mlp
 
-from .conftest import REPO
+from ..conftest import REPO
 
 PARITY = model_params(load_params(REPO / "params.yaml")).parity  # the committed tolerances
 OPTIMUM = PARITY["linreg_numpy"].optimum

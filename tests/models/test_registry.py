@@ -10,8 +10,8 @@ from ames_tiers.core.params import load_params
 from ames_tiers.models import registry
 from ames_tiers.models.registry import MODELS, model_params, twins
 
-from . import sixth_model
-from .mini_pipeline import write_params
+from .. import sixth_model
+from ..mini_pipeline import write_params
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from ames_tiers.core.errors import ParamsError
 from ames_tiers.core.params import load_params, parse_params, read_yaml
 from ames_tiers.models.registry import MODELS, model_params
 
-from .conftest import REPO
+from ..conftest import REPO
 
 
 @pytest.fixture

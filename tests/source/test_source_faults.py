@@ -21,8 +21,8 @@ from ames_tiers.source.download import (
     sha256_of,
 )
 
-from .conftest import REPO
-from .fault_server import FaultServer
+from ..conftest import REPO
+from ..fault_server import FaultServer
 
 BODY = os.urandom(200_000)
 SHA = sha256_of(BODY)

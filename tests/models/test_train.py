@@ -10,8 +10,8 @@ import sys
 
 from ames_tiers.core import paths
 
-from .conftest import REPO
-from .mini_pipeline import write_params
+from ..conftest import REPO
+from ..mini_pipeline import write_params
 
 
 def train(root, model: str) -> subprocess.CompletedProcess:

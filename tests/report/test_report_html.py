@@ -6,7 +6,7 @@ import re
 
 from ames_tiers.core import paths
 
-from .mini_pipeline import run_pipeline
+from ..mini_pipeline import run_pipeline
 
 
 def text_of(page: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 from ames_tiers.core.errors import UserError
 from tools.check_accuracy import below_floor, valid_accuracy
 
-from .conftest import REPO
+from ..conftest import REPO
 
 
 def test_gate_names_each_model_below_its_floor():

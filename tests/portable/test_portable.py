@@ -1,4 +1,4 @@
-"""ames_tiers/arithmetic.py: CPU-independent arithmetic, as accurate as NumPy's."""
+"""ames_tiers/portable/arithmetic.py: CPU-independent arithmetic, as accurate as NumPy's."""
 
 import numpy as np
 import pytest

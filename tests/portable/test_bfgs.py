@@ -1,4 +1,4 @@
-"""ames_tiers/models_numpy/bfgs.py: BFGS as scipy runs it, with CPU-independent products."""
+"""ames_tiers/portable/bfgs.py: BFGS as scipy runs it, with CPU-independent products."""
 
 import numpy as np
 import pytest

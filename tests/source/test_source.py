@@ -14,7 +14,7 @@ from ames_tiers.core.params import DataParams, PrepareParams
 from ames_tiers.data.prepare import data_summary, prepare
 from ames_tiers.source.download import acquire, fallback_csv_gz, fallback_warning, sha256_of, source_state
 
-from .conftest import REPO
+from ..conftest import REPO
 
 UNREACHABLE = "http://127.0.0.1:9/ames.csv.gz"  # discard port: connection refused at once
 PREPARE = PrepareParams(3, ("Longitude", "Latitude"), 0.2, 42, "all")
