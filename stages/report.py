@@ -21,12 +21,12 @@ from ames_tiers.core import paths
 from ames_tiers.core.cli import cli_parser, run_cli
 from ames_tiers.core.dataset import read_split, read_standardization
 from ames_tiers.core.files import read_json, read_table, write_bytes, write_text
-from ames_tiers.core.params import load_params, read_yaml
+from ames_tiers.core.params import dotted_keys, load_params, read_yaml
 from ames_tiers.models.layers import layers_from_json
 from ames_tiers.models.registry import MODELS, model_params, twins
 from ames_tiers.report import figures
 from ames_tiers.report.analysis import weight_comparisons
-from ames_tiers.report.baseline import flatten, read_baseline
+from ames_tiers.report.baseline import read_baseline
 from ames_tiers.report.html import ReportInputs, render_report
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def main(args) -> None:
             pairs=weight_comparisons(run.models),
             parity={n: read_json(paths.parity_file(n)) for n in MODELS},
             figures=pngs,
-            params={k: v for k, v in flatten(read_yaml(paths.PARAMS)).items() if not k.startswith("ci.")},
+            params={k: v for k, v in dotted_keys(read_yaml(paths.PARAMS)).items() if not k.startswith("ci.")},
             baseline=read_baseline(paths.PARAMS, {n: paths.metrics_file(n) for n in MODELS}),
         )
     )

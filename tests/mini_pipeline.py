@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ames_tiers.core import paths
+from ames_tiers.core.params import dotted_keys
 from ames_tiers.models.registry import MODELS
-from ames_tiers.report.baseline import flatten
 from tools.fresh_copy import set_param
 
 from .conftest import REPO
@@ -37,7 +37,7 @@ def write_params(root: Path, changes: dict) -> None:
     {"models.mlp": {"lr": 1.0}} changes a section's keys, {"seed": 7} sets a value."""
     shutil.copy(REPO / "params.yaml", root / "params.yaml")
     for key, value in changes.items():
-        for dotted, leaf in (flatten(value, key) if isinstance(value, dict) else {key: value}).items():
+        for dotted, leaf in (dotted_keys(value, key) if isinstance(value, dict) else {key: value}).items():
             set_param(root, dotted, leaf)
 
 

@@ -20,8 +20,8 @@ from typing import Any
 from ames_tiers.core import paths
 from ames_tiers.core.cli import cli_parser, run_cli
 from ames_tiers.core.errors import UserError
+from ames_tiers.core.params import dotted_keys
 from ames_tiers.models.registry import MODELS
-from ames_tiers.report.baseline import flatten
 
 GAP = "  "
 
@@ -40,7 +40,7 @@ class Run:
 
 def _run(name: str, rev: dict, state: str) -> Run:
     data = rev.get("data") or {}
-    params = flatten((data.get("params") or {}).get(str(paths.PARAMS), {}).get("data") or {})
+    params = dotted_keys((data.get("params") or {}).get(str(paths.PARAMS), {}).get("data") or {})
     metrics = data.get("metrics") or {}
     accuracy = {}
     for model in MODELS:

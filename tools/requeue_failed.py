@@ -19,8 +19,7 @@ import subprocess
 from ames_tiers.core import paths
 from ames_tiers.core.cli import cli_parser, run_cli
 from ames_tiers.core.errors import UserError
-from ames_tiers.core.params import read_yaml
-from ames_tiers.report.baseline import flatten
+from ames_tiers.core.params import dotted_keys, read_yaml
 
 log = logging.getLogger(__name__)
 PIPELINE_ERROR = re.compile(r"^\S+: error: .*$", re.M)  # the one line every stage fails with
@@ -28,7 +27,7 @@ PIPELINE_ERROR = re.compile(r"^\S+: error: .*$", re.M)  # the one line every sta
 
 def overrides(base: dict, experiment: dict) -> list[str]:
     """The `-S key=value` arguments that turn ``base`` params into ``experiment`` params."""
-    before, after = flatten(base), flatten(experiment)
+    before, after = dotted_keys(base), dotted_keys(experiment)
     if set(after) != set(before):
         raise UserError(f"experiment params have different keys: {sorted(set(after) ^ set(before))}")
     return [f"{key}={json.dumps(value)}" for key, value in after.items() if before[key] != value]

@@ -115,3 +115,14 @@ def read_yaml(path: Path) -> Any:
 
 def load_params(path: Path = paths.PARAMS) -> Params:
     return parse_params(read_yaml(path))
+
+
+def dotted_keys(tree: Any, prefix: str = "") -> dict[str, Any]:
+    """{"models.mlp.hidden": 100, ...} for every leaf of a nested mapping: params.yaml's keys as
+    `dvc exp run -S` and `dvc params diff` name them."""
+    if not isinstance(tree, dict):
+        return {prefix: tree}
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        out.update(dotted_keys(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out

@@ -79,7 +79,7 @@ def split_indices(n_rows: int, test_size: float, seed: int) -> tuple[np.ndarray,
     """Train and validation row indices exactly as sklearn's train_test_split(test_size=...,
     random_state=seed) draws them (ShuffleSplit: one permutation from RandomState(seed),
     the first ceil(test_size * n) rows for validation). Written out so that prepare does not
-    pay ~0.9 s to import sklearn; tests/data/test_data.py checks it against sklearn."""
+    pay for importing sklearn; tests/data/test_data.py checks it against sklearn."""
     n_valid = int(np.ceil(test_size * n_rows))
     permutation = np.random.RandomState(seed).permutation(n_rows)
     return permutation[n_valid:], permutation[:n_valid]

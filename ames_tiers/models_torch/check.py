@@ -128,7 +128,7 @@ def fit_lbfgs(X: np.ndarray, y: np.ndarray, out_features: int, seed: int, max_it
     if they ran long enough (used by the parity check). One output: the linear regression
     (F.mse_loss); more: the softmax regression (F.cross_entropy). The loss and its gradient
     are torch's (autograd); the steps are scipy's L-BFGS-B (torch.optim.LBFGS would import
-    torch._dynamo, 1.6 s)."""
+    torch._dynamo, which costs each stage a long import)."""
     import scipy.optimize
 
     torch.manual_seed(seed)

@@ -39,7 +39,7 @@ DIVERGENCE_CHECK_EPOCHS = 50  # how often the loop looks at the loss (one sync e
 
 def sgd_step(parameters: list[torch.Tensor], lr: float) -> None:
     """torch.optim.SGD's step without momentum or weight decay, p += -lr * grad, the same
-    kernel call on CPU (torch.optim.SGD itself imports torch._dynamo: 1.6 s per stage)."""
+    kernel call on CPU (torch.optim.SGD itself imports torch._dynamo, a long import in every stage)."""
     with torch.no_grad():
         for p in parameters:
             p.add_(p.grad, alpha=-lr)
@@ -107,8 +107,8 @@ def fit_softmax_regression_torch(X: np.ndarray, y: np.ndarray, params: SGDParams
 class _ReLUByMask(torch.autograd.Function):
     """max(x, 0) as x * (x > 0), and its gradient as grad * (x > 0): exact, so the same
     values as nn.ReLU (up to the sign of zero, which no later sum can see), with kernels
-    that stay fast in torch's portable build (its ReLU backward takes 2.3 ms on 2344 x 100
-    values, this 0.15 ms): the MLP's 1000 epochs take half the time."""
+    that stay fast in torch's portable build, whose ReLU backward is slow: the MLP's loop is
+    faster (BENCHMARKS.md has the seconds)."""
 
     @staticmethod
     def forward(ctx, x: torch.Tensor) -> torch.Tensor:

@@ -12,21 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ames_tiers.core.params import dotted_keys
+
 
 @dataclass(frozen=True)
 class Baseline:
     params: dict[str, Any]  # flattened: {"models.mlp.hidden": 100, ...}
     metrics: dict[str, dict]  # model -> its committed metrics file (missing: not there)
-
-
-def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
-    """{"models.mlp.hidden": 100, ...} for every leaf of a nested mapping."""
-    if not isinstance(tree, dict):
-        return {prefix: tree}
-    out: dict[str, Any] = {}
-    for key, value in tree.items():
-        out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    return out
 
 
 BASELINE_ENV = "DVC_EXP_BASELINE_REV"
@@ -50,5 +42,5 @@ def read_baseline(params_path: Path, metrics_paths: dict[str, Path]) -> Baseline
         text = _git_show(rev, path)
         if text is not None:
             metrics[name] = json.loads(text)
-    params = flatten(YAML(typ="safe", pure=True).load(params_text))
+    params = dotted_keys(YAML(typ="safe", pure=True).load(params_text))
     return Baseline(params, metrics)

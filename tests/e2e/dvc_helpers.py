@@ -56,3 +56,22 @@ def wait_for_queue(root: Path, env: dict, timeout_s: float = 900) -> str:
             return status
         time.sleep(2)
     raise AssertionError(f"queue still busy after {timeout_s} s:\n{status}")
+
+
+def readme_block(marker: str) -> list[str]:
+    """The lines of the README block between <!-- marker:start/end --> comments: its commands
+    without their trailing comments, and its whole-line comments ("# machine A: ...")."""
+    from ..conftest import REPO
+
+    text = (REPO / "README.md").read_text()
+    block = re.search(rf"<!-- {marker}:start -->\n```bash\n(.*?)```\n<!-- {marker}:end -->", text, re.S)
+    assert block, f"README.md has no <!-- {marker}:start/end --> bash block"
+    return [
+        line if line.startswith("#") else line.split("  #")[0].rstrip()
+        for line in block.group(1).splitlines()
+    ]
+
+
+def run_shell(line: str, cwd: Path, env: dict) -> str:
+    """One README command line, as a user's shell runs it."""
+    return run(["sh", "-c", line], cwd, env)

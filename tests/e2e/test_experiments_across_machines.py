@@ -1,7 +1,9 @@
-"""Experiments across machines, the way a DVC team scales out: two clones ("machines") each
-run part of a sweep and `dvc exp push` it to a shared git remote (a bare repository) and a
-shared DVC remote (a directory); a third clone `dvc exp pull`s every run, and applying
-another machine's run needs no recomputation. The README's "Experiments across machines"."""
+"""Experiments across machines, the way a DVC team scales out, run from the README's blocks as
+written ("Results on another machine", "Experiments across machines"): the DVC remote is added
+and committed; two clones ("machines") each run part of a sweep and `dvc exp push` it to a
+shared git remote (a bare repository) and DVC remote (a directory); a third clone `dvc exp
+pull`s every run, and applying another machine's run needs no recomputation. A README block
+that stops working fails here."""
 
 from __future__ import annotations
 
@@ -16,17 +18,39 @@ from ames_tiers.core.params import read_yaml
 from ames_tiers.models.registry import MODELS
 from tools.fresh_copy import stored_experiments
 
-from .dvc_helpers import run, stages_run
+from .dvc_helpers import readme_block, run, run_shell, stages_run
 
 pytestmark = pytest.mark.e2e(seconds=60)  # its rough cost here: the longest start first
 
-RUN_ON_A = "models.logreg_numpy.init_seed=7"
-RUN_ON_B = "models.linreg_torch.lr=0.5"
+REPO_PLACEHOLDER, REMOTE_PLACEHOLDER = "<repo>", "/mnt/shared/ames-dvc"
 
 
-def clone(origin: Path, dest: Path, env: dict) -> Path:
-    run(["git", "clone", "-q", str(origin), str(dest)], dest.parent, env)
-    run(["dvc", "pull"], dest, env)  # the baseline's data and models, from the DVC remote
+def by_machine(lines: list[str]) -> dict[str, list[str]]:
+    """The block's commands under each "# machine X: ..." comment."""
+    machines: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("# machine "):
+            current = machines.setdefault(line.split(":")[0].removeprefix("# machine "), [])
+        elif line and not line.startswith("#"):
+            current.append(line)
+    return machines
+
+
+def remote_block(base: Path, origin: Path, dvc_remote: Path, env: dict) -> Path:
+    """ "Results on another machine": in the team's repository, then in a new clone (whose
+    `pip install` this venv stands for). Returns the clone."""
+    lines = [line.replace(REMOTE_PLACEHOLDER, str(dvc_remote)) for line in readme_block("remote")]
+    mine, other = (
+        lines[: lines.index("# on another machine")],
+        lines[lines.index("# on another machine") + 1 :],
+    )
+    for line in mine:
+        run_shell(line, base, env)
+    (clone_line, check) = other
+    assert clone_line.startswith(f"git clone {REPO_PLACEHOLDER} && cd {REPO_PLACEHOLDER} && pip install")
+    dest = origin.parent / "another_machine"
+    run(["git", "clone", "-q", str(origin), str(dest)], origin.parent, env)
+    assert "Data and pipelines are up to date." in run_shell(check, dest, env)
     return dest
 
 
@@ -55,47 +79,47 @@ def runs_in_git(root: Path, env: dict) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def machines(reproduced, tmp_path_factory):
-    """The baseline in a shared git remote and DVC remote; machines A and B each run part of
-    a sweep and push it. Returns (machine C's clone, env, A's runs, B's runs)."""
+    """The team's repository in a bare git remote, its DVC remote added and pushed by the
+    README's commands; machines A and B run their README lines, machine C its lines but the
+    last (which names one of their runs). Returns (C's clone, env, A's runs, B's runs, C's
+    last line)."""
     _, env, _ = reproduced
     tmp = tmp_path_factory.mktemp("team")
     base = shutil.copytree(reproduced[0], tmp / "base", symlinks=True)
-    run(["dvc", "remote", "add", "-d", "shared", str(tmp / "dvc-remote")], base, env)
-    run(["git", "commit", "-qm", "the team's DVC remote", ".dvc/config"], base, env)
-    run(["dvc", "push"], base, env)
     origin = tmp / "origin.git"
-    run(["git", "clone", "-q", "--bare", str(base), str(origin)], tmp, env)
+    run(["git", "init", "-q", "--bare", str(origin)], tmp, env)
+    run(["git", "remote", "add", "origin", str(origin)], base, env)
+    run(["git", "push", "-q", "-u", "origin", "HEAD"], base, env)
+    remote_block(base, origin, tmp / "dvc-remote", env)
 
-    machine_a = clone(origin, tmp / "machine_a", env)
-    run(["dvc", "exp", "run", "-S", RUN_ON_A], machine_a, env)
-    run(["dvc", "exp", "push", "origin"], machine_a, env)
-
-    machine_b = clone(origin, tmp / "machine_b", env)
-    run(["dvc", "exp", "run", "-S", RUN_ON_B], machine_b, env)
-    run(["dvc", "exp", "push", "origin"], machine_b, env)
-
-    machine_c = clone(origin, tmp / "machine_c", env)
-    run(["dvc", "exp", "pull", "origin"], machine_c, env)
-    return machine_c, env, runs_in_git(machine_a, env), runs_in_git(machine_b, env)
+    commands = by_machine(readme_block("across-machines"))
+    assert sorted(commands) == ["A", "B", "C"]
+    clones = {}
+    for machine in ("A", "B", "C"):
+        clones[machine] = tmp / f"machine_{machine}"
+        run(["git", "clone", "-q", str(origin), str(clones[machine])], tmp, env)
+        for line in commands[machine][:-1] if machine == "C" else commands[machine]:
+            run_shell(line, clones[machine], env)
+    on_a, on_b = (runs_in_git(clones[m], env) for m in ("A", "B"))
+    return clones["C"], env, on_a, on_b, commands["C"][-1]
 
 
 def test_the_third_machine_sees_every_run_with_its_metrics(machines):
-    machine_c, env, on_a, on_b = machines
+    machine_c, env, on_a, on_b, _ = machines
     pulled = experiments(machine_c, env)
-    assert len(on_a) == len(on_b) == 1 and pulled.keys() == {*on_a, *on_b}
-    assert sorted(e["params"]["models"]["logreg_numpy"]["init_seed"] for e in pulled.values()) == [7, 42]
+    assert len(on_a) == 2 and len(on_b) == 1 and pulled.keys() == {*on_a, *on_b}
+    assert sorted(e["params"]["models"]["logreg_numpy"]["init_seed"] for e in pulled.values()) == [7, 8, 42]
     for name, metrics in {**on_a, **on_b}.items():
         assert set(pulled[name]["metrics"]) >= set(metrics), name
         assert {f: pulled[name]["metrics"][f] for f in metrics} == metrics, name
 
 
 def test_applying_another_machines_run_needs_no_recomputation(machines):
-    machine_c, env, _, on_b = machines
+    machine_c, env, _, on_b, apply_line = machines
     ((name, metrics),) = on_b.items()
-    run(["dvc", "exp", "apply", name], machine_c, env)
+    assert "<name>" in apply_line
+    assert "up to date" in run_shell(apply_line.replace("<name>", name), machine_c, env)
     assert read_yaml(machine_c / "params.yaml")["models"]["linreg_torch"]["lr"] == 0.5
-    run(["dvc", "pull"], machine_c, env)
-    assert "up to date" in run(["dvc", "status"], machine_c, env)
     assert stages_run(run(["dvc", "repro"], machine_c, env)) == []
     applied = json.loads((machine_c / paths.metrics_file("linreg_torch")).read_text())
     assert applied == metrics[str(paths.metrics_file("linreg_torch"))]

@@ -4,12 +4,16 @@ import json
 import subprocess
 from pathlib import Path
 
-from ames_tiers.report.baseline import BASELINE_ENV, flatten, read_baseline
+from ames_tiers.core.params import dotted_keys
+from ames_tiers.report.baseline import BASELINE_ENV, read_baseline
 from tools.fresh_copy import COMMITTER
 
 
 def test_flatten_gives_dvc_exp_run_keys():
-    assert flatten({"seed": 1, "models": {"mlp": {"hidden": 100}}}) == {"seed": 1, "models.mlp.hidden": 100}
+    assert dotted_keys({"seed": 1, "models": {"mlp": {"hidden": 100}}}) == {
+        "seed": 1,
+        "models.mlp.hidden": 100,
+    }
 
 
 def test_the_baseline_is_the_commit_dvc_names_and_none_outside_an_experiment(tmp_path, monkeypatch):
