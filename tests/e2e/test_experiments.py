@@ -21,7 +21,8 @@ from .dvc_helpers import run, stages_run
 pytestmark = pytest.mark.e2e(seconds=37)  # its rough cost here: the longest start first
 
 SCREENSHOTS = REPO / "plots" / "screenshots"  # committed, for a person to look at
-FIGURES = sorted(p.relative_to(REPO) for p in (REPO / paths.FIGURES_DIR).rglob("*.png"))
+FIGURES = sorted(p.relative_to(REPO) for d in (paths.FIGURES_DIR, paths.REPORT_FIGURES_DIR)
+                 for p in (REPO / d).rglob("*.png"))  # fmt: skip
 
 
 @pytest.fixture(scope="module")
