@@ -89,3 +89,14 @@ def test_every_path_and_module_named_exists(doc):
         if not (path_exists(name) if kind == "path" else module_exists(name))
     ]
     assert not missing, f"{doc.relative_to(REPO)} names what does not exist: {missing}"
+
+
+def test_the_readmes_layout_names_every_folder_and_subpackage():
+    text = (REPO / "README.md").read_text()
+    layout = text[text.index("## Layout") :].split("```")[1]
+    named = {line.split()[0].split("/")[0] for line in layout.splitlines() if line.strip()}
+    tracked = {p.name for p in REPO.iterdir() if p.name not in {".git", ".venv", "dvc_plots"}}
+    top_level = {n for n in tracked if (REPO / n).is_dir() and not n.startswith(".")} - {"__pycache__"}
+    subpackages = {p.parent.name for p in (REPO / "ames_tiers").glob("*/__init__.py")}
+    assert top_level - named - {".pytest_cache", ".hypothesis"} == set()
+    assert subpackages - named == set()

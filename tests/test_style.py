@@ -1,4 +1,4 @@
-"""The house style (ruff.toml): the whole tree is formatted and lint-clean."""
+"""The house style (pyproject.toml [tool.ruff]): the whole tree is formatted and lint-clean."""
 
 import subprocess
 import sys

@@ -118,6 +118,7 @@ class ModelSpec:
     check: str  # "module:function": check(fit, split, params, parity, context) -> [Comparison]
     twin_of: str = ""  # the NumPy model this one writes again in PyTorch (the report compares them)
     remark: str = ""  # what the report says of it beside the notebook's linear models
+    title: str = ""  # how the report's sentences name it (its name if empty)
 
     @property
     def loss_name(self) -> str:
@@ -210,6 +211,7 @@ MODELS: dict[str, ModelSpec] = {
             fit="ames_tiers.models_torch.models:fit_mlp",
             check="ames_tiers.models_torch.check:check_mlp",
             remark="its hidden layer can draw curved boundaries between neighbourhoods",
+            title="The MLP",
         ),
     )
 }

@@ -226,7 +226,7 @@ def better_answer(metrics: dict[str, dict], pairs: list[PairComparison], n_class
     winner = "Logistic regression" if a_log > a_lin else "Linear regression"
     paired = {n for names in by_kind.values() for n in names}
     others = "".join(
-        f" {name} reaches {metrics[name]['valid']['accuracy']:.2f}"
+        f" {MODELS[name].title or name} reaches {metrics[name]['valid']['accuracy']:.2f}"
         + (f": {MODELS[name].remark}." if MODELS[name].remark else ".")
         for name in metrics
         if name not in paired

@@ -32,3 +32,13 @@ def test_bfgs_with_exact_gradient_follows_scipy_jac_true():
     assert ours.nit == theirs.nit
     np.testing.assert_allclose(ours.x, theirs.x, atol=1e-8)
     np.testing.assert_allclose(ours.x, [1.0, 1.0], atol=1e-5)
+
+
+def test_a_scipy_without_the_private_line_search_is_a_clear_import_error():
+    import subprocess
+    import sys
+
+    code = "import sys; sys.modules['scipy.optimize._linesearch'] = None\nimport ames_tiers.portable.bfgs"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "written for scipy 1.17 (requirements.txt pins it)" in result.stderr.splitlines()[-1]
