@@ -15,7 +15,7 @@ from ames_tiers.models.registry import MODELS
 from ..conftest import REPO
 from .dvc_helpers import dvc_env, load, run, stages_run
 
-pytestmark = pytest.mark.e2e(seconds=50)  # its rough cost here: the longest start first
+pytestmark = pytest.mark.e2e(seconds=48)  # its rough cost here: the longest start first
 
 
 def test_offline_without_mirror_falls_back_and_still_passes(reproduced, tmp_path, mirror):

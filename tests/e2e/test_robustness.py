@@ -17,7 +17,7 @@ from ames_tiers.core import paths
 
 from .dvc_helpers import run, stages_run
 
-pytestmark = pytest.mark.e2e(seconds=17)  # its rough cost here: the longest start first
+pytestmark = pytest.mark.e2e(seconds=15)  # its rough cost here: the longest start first
 
 # every output a run produces, apart from the downloaded data
 OUTPUT_DIRS = (paths.METRICS_DIR, paths.MODELS_DIR, paths.LOSS_DIR, paths.PREDICTIONS_DIR, paths.FIGURES_DIR)

@@ -14,7 +14,7 @@ import pytest
 from ..conftest import REPO
 from .dvc_helpers import run, wait_for_queue
 
-pytestmark = pytest.mark.e2e(seconds=48)  # its rough cost here: the longest start first
+pytestmark = pytest.mark.e2e(seconds=44)  # its rough cost here: the longest start first
 
 
 def readme_commands(marker: str) -> list[list[str]]:
