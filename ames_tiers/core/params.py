@@ -78,14 +78,14 @@ TOP_LEVEL = ["seed", "data", "prepare", "models", "parity", "ci"]
 def parse_params(raw: Any) -> Params:
     """Validate the parsed YAML document and build the typed Params (pure; used by tests)."""
     raw = mapping(raw, "(top level)", TOP_LEVEL)
-    for section in ("models", "parity"):
-        if not isinstance(raw[section], dict):
-            raise ParamsError(f"params.yaml: {section} = {raw[section]!r}: must be a mapping of model names")
     ci = build(CIParams, raw["ci"], "ci")
-    if not isinstance(ci.accuracy_floors, dict):
-        raise ParamsError(
-            f"params.yaml: ci.accuracy_floors = {ci.accuracy_floors!r}: must be a mapping of model names"
-        )
+    for where, section in (
+        ("models", raw["models"]),
+        ("parity", raw["parity"]),
+        ("ci.accuracy_floors", ci.accuracy_floors),
+    ):
+        if not isinstance(section, dict):  # its keys and values: models.registry.model_params
+            raise ParamsError(f"params.yaml: {where} = {section!r}: must be a mapping of model names")
     return Params(
         seed=checked_value(int_between(0, SEED_MAX), raw["seed"], "seed"),
         data=build(DataParams, raw["data"], "data"),

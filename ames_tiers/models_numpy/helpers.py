@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ames_tiers.models.layers import Fit
 from ames_tiers.portable import arithmetic
+from ames_tiers.portable.bfgs import BFGSResult
 
 
 def flatten(arrs: list) -> tuple[np.ndarray, Callable[[np.ndarray], list[np.ndarray]]]:
@@ -33,9 +35,7 @@ def linear_forward(X: np.ndarray, weights: np.ndarray, bias: np.ndarray) -> np.n
     return arithmetic.matmul(X, weights) + bias
 
 
-def fit_from(result, weights: np.ndarray, bias: np.ndarray):
+def fit_from(result: BFGSResult, weights: np.ndarray, bias: np.ndarray) -> Fit:
     """The Fit of a minimize() result: one layer `X @ W + b` and the loss per iteration."""
-    from ames_tiers.models.layers import Fit
-
     layers = [(np.reshape(weights, (len(weights), -1)), np.reshape(bias, -1))]
     return Fit.from_history(layers, result.loss_history, iterations=result.nit)

@@ -7,6 +7,7 @@ import base64
 from dataclasses import dataclass
 from html import escape
 
+from ames_tiers.core import paths
 from ames_tiers.models.registry import MODELS
 from ames_tiers.report.analysis import PairComparison, best_by_valid_accuracy
 from ames_tiers.report.baseline import Baseline
@@ -73,7 +74,9 @@ def data_sentence(source: dict) -> str:
 def _model_images(figures: dict[str, bytes], kind: str, models: list[str], alt: str) -> str:
     """One figure per model, two to a row."""
     return (
-        "<div class='grid'>" + "".join(_img(figures[f"{kind}/{m}"], f"{alt}: {m}") for m in models) + "</div>"
+        "<div class='grid'>"
+        + "".join(_img(figures[paths.model_figure(kind, m)], f"{alt}: {m}") for m in models)
+        + "</div>"
     )
 
 
@@ -215,16 +218,19 @@ def shapes_answer(pairs: list[PairComparison], sgd_epochs: dict[str, int]) -> st
     )
 
 
+def pair_of_kind(pairs: list[PairComparison], kind: str) -> PairComparison:
+    """The notebook's twin pair of a kind: the linear ("regression") or logistic regressions."""
+    return next(p for p in pairs if MODELS[p.numpy_model].kind == kind)
+
+
 def better_answer(metrics: dict[str, dict], pairs: list[PairComparison], n_classes: int) -> str:
     """Linear against logistic regression (the best of each twin pair), then every other model."""
-    by_kind: dict[str, list[str]] = {}
-    for p in pairs:
-        by_kind.setdefault(MODELS[p.numpy_model].kind, []).extend([p.numpy_model, p.torch_model])
-    best_lin = best_by_valid_accuracy(metrics, by_kind["regression"])
-    best_log = best_by_valid_accuracy(metrics, by_kind["classification"])
+    linear, logistic = (pair_of_kind(pairs, kind) for kind in ("regression", "classification"))
+    best_lin = best_by_valid_accuracy(metrics, [linear.numpy_model, linear.torch_model])
+    best_log = best_by_valid_accuracy(metrics, [logistic.numpy_model, logistic.torch_model])
     a_lin, a_log = metrics[best_lin]["valid"]["accuracy"], metrics[best_log]["valid"]["accuracy"]
     winner = "Logistic regression" if a_log > a_lin else "Linear regression"
-    paired = {n for names in by_kind.values() for n in names}
+    paired = {n for p in pairs for n in (p.numpy_model, p.torch_model)}
     others = "".join(
         f" {MODELS[name].title or name} reaches {metrics[name]['valid']['accuracy']:.2f}"
         + (f": {MODELS[name].remark}." if MODELS[name].remark else ".")
@@ -256,10 +262,7 @@ def render_report(inputs: ReportInputs) -> str:
         inputs.figures,
     )
     counts = ", ".join(f"tier {k}: {v}" for k, v in data_summary["class_counts"].items())
-    regression, classification = (
-        next(p for p in inputs.pairs if MODELS[p.numpy_model].kind == kind)
-        for kind in ("regression", "classification")
-    )
+    linear, logistic = (pair_of_kind(inputs.pairs, kind) for kind in ("regression", "classification"))
     sections = [
         "<h1>Ames price tiers from longitude and latitude</h1>",
         data_sentence(source),
@@ -288,8 +291,8 @@ def render_report(inputs: ReportInputs) -> str:
         "<h3>Why accuracy and not loss?</h3>",
         "<div class='answer'>"
         + WHY_ACCURACY.format(
-            mse=metrics[regression.numpy_model]["valid"]["loss"],
-            ce=metrics[classification.numpy_model]["valid"]["loss"],
+            mse=metrics[linear.numpy_model]["valid"]["loss"],
+            ce=metrics[logistic.numpy_model]["valid"]["loss"],
         )
         + "</div>",
         "<h2>Parity: every model against a reference implementation</h2>",

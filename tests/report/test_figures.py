@@ -26,6 +26,8 @@ def test_only_a_changed_models_figures_and_the_accuracy_chart_are_redrawn(tmp_pa
     models = layers_for(2, 3)
     pngs, drawn = figures.draw_changed(figures.plan(run_results(models)))
     assert len(drawn) == len(pngs) == 3 + 3 * len(MODELS)
+    per_model = {paths.model_figure(kind, m) for kind in paths.MODEL_FIGURES for m in MODELS}
+    assert set(pngs) == {*paths.RUN_FIGURES, *per_model}  # the names paths.figure_file knows
     for name in drawn:
         paths.figure_file(name).parent.mkdir(parents=True, exist_ok=True)
         paths.figure_file(name).write_bytes(pngs[name])
