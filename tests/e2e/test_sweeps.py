@@ -11,21 +11,14 @@ import sys
 
 import pytest
 
-from ..conftest import REPO
-from .dvc_helpers import run, wait_for_queue
+from .dvc_helpers import readme_block, run, wait_for_queue
 
 pytestmark = pytest.mark.e2e(seconds=44)  # its rough cost here: the longest start first
 
 
 def readme_commands(marker: str) -> list[list[str]]:
-    """The command lines of the README block between <!-- marker:start/end --> comments."""
-    text = (REPO / "README.md").read_text()
-    block = re.search(rf"<!-- {marker}:start -->(.*?)<!-- {marker}:end -->", text, re.S).group(1)
-    commands = [
-        shlex.split(line.split("  #")[0])
-        for line in block.splitlines()
-        if line.startswith(("dvc ", "python "))
-    ]
+    """The README block's commands as argument lists, `python` as this interpreter."""
+    commands = [shlex.split(line) for line in readme_block(marker) if line.startswith(("dvc ", "python "))]
     return [[sys.executable, *c[1:]] if c[0] == "python" else c for c in commands]
 
 
