@@ -1,7 +1,7 @@
 """benchmarks/run.py's arithmetic and table (the measurements themselves take minutes; run
 `python -m benchmarks.run` to regenerate BENCHMARKS.md)."""
 
-from benchmarks.run import TARGETS, import_seconds, markdown
+from benchmarks.run import DVC_FLOOR, TARGETS, import_seconds, markdown
 
 
 def test_import_seconds_adds_the_top_level_imports_only():
@@ -16,9 +16,11 @@ def test_import_seconds_adds_the_top_level_imports_only():
 
 def test_the_table_gives_ratios_and_verdicts():
     times = {"notebook script (baseline)": [10.0, 10.0, 12.0], **{k: [5.0, 6.0, 7.0] for k in TARGETS}}
+    times[DVC_FLOOR] = [4.0, 4.5, 5.0]
     page = markdown({
         "repeats": 3, "when": "2026-11-30 12:00", "times": times, "sweep": {1: (4.0, 0), 2: (7.5, 1)},
-        "stages": [("train@mlp", 7.0, 3.0), ("report", 3.0, 1.0)], "mlp": {"notebook loop": 1.5},
+        "stages": [("train@mlp", 7.0, 3.0), ("report", 3.0, 1.0), ("plots_template", 2.0, 0.0)],
+        "mlp": {"notebook loop": 1.5},
         "tests": 170.0,
     })  # fmt: skip
     assert "| cold dvc repro --force | 6.00 | 5.00 | 7.00 | 0.60x | <= 2.5x: met |" in page
@@ -26,5 +28,7 @@ def test_the_table_gives_ratios_and_verdicts():
     assert "| 2 | 7.5 | 1 |" in page and "| train@mlp | 7.00 | 3.00 | 4.00 |" in page
     assert "took 170 s" in page
     # where the time goes: the stages run directly (10 s, 4 s of imports) and DVC's no-op
-    assert "the stages take 10.00 s run directly (1.00x the script), 4.00 s of it imports" in page
+    assert "the stages take 12.00 s run directly (1.20x the script), 4.00 s of it imports" in page
     assert "train@mlp 7.00 s (3.00 s imports; its 1000-epoch loop 1.50 s" in page
+    # the no-op's floor: DVC alone in an empty project, and what this project's stages add to it
+    assert "empty DVC project takes 4.50 s (0.45x" in page and "the other 1.50 s is parsing" in page
