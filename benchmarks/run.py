@@ -60,6 +60,7 @@ def repetitions(repeats: int, mirror: str, env: dict, tmp: Path) -> tuple[dict[s
     empty.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=empty, check=True)
     subprocess.run(["dvc", "init", "-q"], cwd=empty, env=env, check=True)
+    (empty / "dvc.yaml").write_text("stages: {}\n")
     root = tmp
     for i in range(repeats):
         times["notebook script (baseline)"].append(
