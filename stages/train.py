@@ -31,7 +31,7 @@ def main(args) -> None:
     context = FitContext(n_classes=params.prepare.n_classes, seed=params.seed)
     fit = fit_model(spec, split, own, context)
     comparisons = check_model(spec, fit, split, own, parity, context)
-    write_all(run_files(spec, fit, comparisons, split))
+    write_all(run_files(spec, fit, comparisons, split, context.n_classes))
 
 
 def parser():

@@ -2,10 +2,18 @@
 
 Usage:  python -m tools.predict MODEL --longitude -93.63 --latitude 42.03
         python -m tools.predict MODEL --csv houses.csv      (one prediction per row)
-Reads:  models/<MODEL>.json (run `dvc repro` or `dvc pull` first) and
-        data/prepared/standardization.json (how raw longitude/latitude become model inputs).
+Reads:  models/<MODEL>.json (run `dvc repro` or `dvc pull` first),
+        data/prepared/standardization.json (how raw longitude/latitude become model inputs)
+        and params.yaml's `prepare.n_classes` (the tiers there are).
 Prints: a CSV: the inputs, then the predicted tier and, for a classifier, each tier's
-        probability; for a regression, its real-valued output (the notebook rounds it).
+        probability; for a regression, its real-valued output (the notebook rounds it; here
+        the rounded value is also clipped to the tiers, so a tier is always a real one).
+Refuses, with one line and nothing printed on stdout: a house more than 5 standard
+        deviations from the training houses' mean in any feature (the models know Ames, not
+        Iowa: with the committed data, about 11 km east or west and 10 km north or south), a model file
+        that is not what `train` writes or does not fit the prepared data and params.yaml, and
+        a CSV that is not UTF-8 text with a header naming each feature once and one value per
+        column on every row (Excel's "CSV UTF-8", with its byte-order mark, is fine).
 """
 
 from __future__ import annotations
@@ -14,29 +22,57 @@ import csv
 import io
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from ames_tiers.core import paths
 from ames_tiers.core.cli import cli_parser, run_cli
-from ames_tiers.core.dataset import read_standardization
+from ames_tiers.core.dataset import Standardization, read_standardization
 from ames_tiers.core.errors import UserError
 from ames_tiers.core.files import read_json
-from ames_tiers.models.layers import forward, layers_from_json, predict
+from ames_tiers.core.params import load_params
+from ames_tiers.models.layers import Layers, fits, forward, layers_from_json, predict
 from ames_tiers.models.references import softmax_probabilities
 from ames_tiers.models.registry import MODELS
 
+MAX_STANDARD_DEVIATIONS = 5.0  # the training houses lie within 2.7 of the mean in each feature
 
-def predictions(kind: str, layers, stats, raw: np.ndarray) -> tuple[list[str], list[list]]:
+
+def predictions(
+    kind: str, layers: Layers, stats, raw: np.ndarray, n_classes: int
+) -> tuple[list[str], list[list]]:
     """Header and rows: each house's tier, and its probabilities or regression output."""
     outputs = forward(layers, stats.apply(raw))
-    tiers = predict(kind, outputs)
+    try:
+        tiers = predict(kind, outputs, n_classes)
+    except ValueError as err:
+        raise UserError(str(err)) from None
     if kind == "regression":
         return ["tier", "output"], [[int(t), float(o)] for t, o in zip(tiers, outputs[:, 0], strict=True)]
     probabilities = softmax_probabilities(outputs)
     header = ["tier", *(f"p_tier_{k}" for k in range(probabilities.shape[1]))]
     return header, [[int(t), *map(float, p)] for t, p in zip(tiers, probabilities, strict=True)]
+
+
+Where = Callable[[int, str], str]  # how an error names house i's value of a feature
+
+
+def out_of_range(stats: Standardization, raw: np.ndarray, where: Where) -> str | None:
+    """Why the first house too far from the training houses cannot be answered, or None."""
+    z = np.abs(stats.apply(raw))
+    far = np.argwhere(z > MAX_STANDARD_DEVIATIONS)
+    if len(far) == 0:
+        return None
+    row, column = far[0]
+    mean, std = stats.mean[column], stats.std[column]
+    low, high = mean - MAX_STANDARD_DEVIATIONS * std, mean + MAX_STANDARD_DEVIATIONS * std
+    return (
+        f"{where(row, stats.features[column])} = {raw[row, column]:g} is "
+        f"{z[row, column]:.3g} standard deviations from the training houses' mean; the model "
+        f"answers between {low:.4f} and {high:.4f} (within {MAX_STANDARD_DEVIATIONS:g})"
+    )
 
 
 def _number(text: str, where: str) -> float:
@@ -49,43 +85,76 @@ def _number(text: str, where: str) -> float:
     return value
 
 
-def houses_from_csv(path: Path, features: tuple[str, ...]) -> np.ndarray:
+def houses_from_csv(path: Path, features: tuple[str, ...]) -> tuple[np.ndarray, Where]:
+    """The features of each row, and how to name each row's value in an error."""
     try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
+        text = path.read_bytes().decode("utf-8-sig")  # utf-8-sig: Excel's byte-order mark is not a column
     except FileNotFoundError:
         raise UserError(f"{path}: not found") from None
+    except UnicodeDecodeError as err:
+        raise UserError(f"{path}: not UTF-8 text (byte {err.start}); save it as CSV UTF-8") from None
+    try:
+        header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    except ValueError:  # no header at all
+        raise UserError(f"{path}: empty; it needs a header line naming {', '.join(features)}") from None
+    except csv.Error as err:
+        raise UserError(f"{path}: not a CSV file ({err})") from None
+    header = [name.strip() for name in header]
+    for feature in features:
+        if feature not in header:
+            raise UserError(f"{path}: column {feature!r} is missing (the model reads {', '.join(features)})")
+        if header.count(feature) > 1:
+            raise UserError(f"{path}: column {feature!r} appears {header.count(feature)} times")
+    columns = [header.index(f) for f in features]
+    rows = [(line, row) for line, row in enumerate(rows, start=2) if row]  # blank lines are no houses
     if not rows:
         raise UserError(f"{path}: no rows")
-    missing = [f for f in features if f not in rows[0]]
-    if missing:
-        raise UserError(f"{path}: column {missing[0]!r} is missing (the model reads {', '.join(features)})")
-    return np.array(
-        [[_number(row[f], f"{path}: line {i + 2}, {f}") for f in features] for i, row in enumerate(rows)]
-    )
+    values = []
+    for line, row in rows:
+        if len(row) != len(header):
+            raise UserError(f"{path}: line {line} has {len(row)} fields, the header has {len(header)}")
+        values.append([_number(row[c], f"{path}: line {line}, {header[c]}") for c in columns])
+    return np.array(values), lambda i, feature: f"{path}: line {rows[i][0]}, {feature}"
 
 
-def houses_from_args(args, features: tuple[str, ...]) -> np.ndarray:
+def houses_from_args(args, features: tuple[str, ...]) -> tuple[np.ndarray, Where]:
     values = []
     for feature in features:
         given = getattr(args, feature.lower())
         if given is None:
             raise UserError(f"--{feature.lower()} is missing (the model reads {', '.join(features)})")
         values.append(_number(given, f"--{feature.lower()}"))
-    return np.array([values])
+    return np.array([values]), lambda _, feature: f"--{feature.lower()}"
+
+
+def read_model(name: str, kind: str, stats: Standardization, n_classes: int) -> Layers:
+    """The model's layers, checked against the prepared data and params.yaml before use."""
+    path = paths.model_file(name)
+    if not path.exists():
+        raise UserError(f"{path}: not found; run `dvc repro` (or `dvc pull`)")
+    try:
+        layers = layers_from_json(read_json(path))
+    except ValueError as err:
+        raise UserError(f"{path}: not a model file as `train` writes it: {err}; run `dvc repro`") from None
+    mismatch = fits(kind, layers, len(stats.features), n_classes)
+    if mismatch:
+        raise UserError(f"{path} {mismatch}: it was trained on other params; run `dvc repro`")
+    return layers
 
 
 def main(args) -> None:
     spec = MODELS[args.model]
-    try:
-        document = read_json(paths.model_file(spec.name))
-    except UserError:
-        raise UserError(
-            f"{paths.model_file(spec.name)}: not found; run `dvc repro` (or `dvc pull`)"
-        ) from None
+    if args.csv and (args.longitude is not None or args.latitude is not None):
+        raise UserError("give either --csv or --longitude/--latitude, not both")
+    n_classes = load_params().prepare.n_classes
     stats = read_standardization(paths.STANDARDIZATION)
-    raw = houses_from_csv(args.csv, stats.features) if args.csv else houses_from_args(args, stats.features)
-    header, rows = predictions(spec.kind, layers_from_json(document), stats, raw)
+    layers = read_model(spec.name, spec.kind, stats, n_classes)
+    read = houses_from_csv if args.csv else houses_from_args
+    raw, where = read(args.csv if args.csv else args, stats.features)
+    problem = out_of_range(stats, raw, where)
+    if problem:
+        raise UserError(problem)
+    header, rows = predictions(spec.kind, layers, stats, raw, n_classes)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*stats.features, *header])

@@ -59,10 +59,14 @@ def forward(layers: Layers, X: np.ndarray) -> np.ndarray:
     return out
 
 
-def predict(kind: str, outputs: np.ndarray) -> np.ndarray:
-    """Tiers: the notebook rounds a regression's output, and takes the argmax of logits."""
+def predict(kind: str, outputs: np.ndarray, n_classes: int) -> np.ndarray:
+    """Tiers: the argmax of logits; a regression's output rounded, as the notebook does, and
+    clipped to the tiers there are (the notebook's -1 or 3 would be no tier at all; the
+    committed run has none: its outputs lie between 0.1 and 1.6)."""
+    if not np.isfinite(outputs).all():
+        raise ValueError("the model's outputs are not finite numbers")
     if kind == "regression":
-        return outputs[:, 0].round().astype(np.int64)
+        return np.clip(outputs[:, 0], 0, n_classes - 1).round().astype(np.int64)
     return outputs.argmax(axis=1)
 
 
@@ -79,8 +83,45 @@ def layers_to_json(name: str, kind: str, layers: Layers) -> dict[str, Any]:
     }
 
 
-def layers_from_json(document: dict[str, Any]) -> Layers:
-    return [
-        (np.asarray(layer["weights"], dtype=np.float64), np.asarray(layer["bias"], dtype=np.float64))
-        for layer in document["layers"]
-    ]
+def layers_from_json(document: Any) -> Layers:
+    """The layers of a model file as `train` writes it; anything else is a ValueError saying
+    what is wrong (a missing key, a non-numeric or non-finite entry, shapes that do not chain)."""
+    if (
+        not isinstance(document, dict)
+        or not isinstance(document.get("layers"), list)
+        or not document["layers"]
+    ):
+        raise ValueError("has no list of layers")
+    layers: Layers = []
+    for i, layer in enumerate(document["layers"]):
+        if not isinstance(layer, dict) or not {"weights", "bias"} <= layer.keys():
+            raise ValueError(f"layer {i} needs 'weights' and 'bias'")
+        try:
+            W = np.asarray(layer["weights"], dtype=np.float64)
+            b = np.asarray(layer["bias"], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"layer {i}: weights and bias must be arrays of numbers") from None
+        if W.ndim != 2 or b.shape != W.shape[1:]:
+            raise ValueError(
+                f"layer {i}: weights {W.shape} and bias {b.shape} are not a layer (in x out, out)"
+            )
+        if layers and layers[-1][0].shape[1] != W.shape[0]:
+            raise ValueError(
+                f"layer {i} takes {W.shape[0]} inputs, the layer before gives {layers[-1][0].shape[1]}"
+            )
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ValueError(f"layer {i} has non-finite numbers")
+        layers.append((W, b))
+    return layers
+
+
+def fits(kind: str, layers: Layers, n_features: int, n_classes: int) -> str | None:
+    """Why these layers cannot answer for this data and these params, or None if they can."""
+    n_inputs, n_outputs = layers[0][0].shape[0], layers[-1][0].shape[1]
+    if n_inputs != n_features:
+        return f"takes {n_inputs} features, the prepared data has {n_features}"
+    expected = 1 if kind == "regression" else n_classes
+    if n_outputs != expected:
+        what = "a regression has one" if kind == "regression" else f"params.yaml has {n_classes} tiers"
+        return f"gives {n_outputs} outputs, {what}"
+    return None

@@ -46,10 +46,12 @@ def check_model(
     return comparisons
 
 
-def run_files(spec: ModelSpec, fit: Fit, comparisons: list[Comparison], split: Split) -> dict[Path, str]:
+def run_files(
+    spec: ModelSpec, fit: Fit, comparisons: list[Comparison], split: Split, n_classes: int
+) -> dict[Path, str]:
     """Every file the run writes, rendered (strict JSON refuses NaN: nothing half-written)."""
-    metrics = model_metrics(spec.kind, fit, split.X_train, split.y_train, split.X_valid, split.y_valid)
-    valid_tiers = predict(spec.kind, forward(fit.layers, split.X_valid))
+    metrics = model_metrics(spec.kind, fit, split, n_classes)
+    valid_tiers = predict(spec.kind, forward(fit.layers, split.X_valid), n_classes)
     try:
         files = {
             paths.model_file(spec.name): to_json(layers_to_json(spec.name, spec.kind, fit.layers)),

@@ -124,8 +124,7 @@ def decision_regions(
         grid = axes_values[0].reshape(-1, 1)
         x, y = np.meshgrid(stats.undo(grid)[:, 0], [-0.5, n_classes - 0.5])
         scatter_y = split.y_valid
-    # A regression's rounded output can fall outside the tiers: clip for colouring only.
-    tiers = np.clip(predict(MODELS[name].kind, forward(layers, grid)), 0, n_classes - 1)
+    tiers = predict(MODELS[name].kind, forward(layers, grid), n_classes)
     shown = tiers.reshape(x.shape) if len(axes_values) == 2 else np.broadcast_to(tiers, x.shape)
     fig = _figure(*MODEL_FIGURE_SIZE)
     ax = fig.add_subplot()

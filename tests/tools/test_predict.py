@@ -5,17 +5,23 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import os
+import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ames_tiers.core import paths
+from ames_tiers.core.errors import UserError
 from ames_tiers.data.prepare import split_indices
 from ames_tiers.models.registry import MODELS
+from tools.predict import houses_from_csv
 
 from ..conftest import REPO
 from ..mini_pipeline import run_pipeline
@@ -89,7 +95,158 @@ def test_a_csv_without_the_columns_is_one_line(trained, tmp_path):
     assert line.endswith("houses.csv: line 2, Latitude = 'north' is not a number")
 
 
-def test_a_model_not_trained_yet_is_one_line(tmp_path):
-    result = predict(tmp_path, "mlp", "--longitude", "-93.6", "--latitude", "42")
+@pytest.fixture
+def workspace(trained, tmp_path):
+    """A copy of the trained workspace whose model files a test may break."""
+    copy = tmp_path / "workspace"
+    shutil.copytree(trained[0], copy)
+    return copy
+
+
+def test_a_model_not_trained_yet_is_one_line(workspace):
+    (workspace / "models" / "mlp.json").unlink()
+    result = predict(workspace, "mlp", "--longitude", "-93.6", "--latitude", "42")
     (line,) = result.stderr.strip().splitlines()
     assert line == "predict: error: models/mlp.json: not found; run `dvc repro` (or `dvc pull`)"
+
+
+@pytest.mark.parametrize("model", ["linreg_numpy", "linreg_torch", "mlp"])
+@pytest.mark.parametrize(
+    "longitude, latitude, message",
+    [
+        ("-93.62", "41.59", "--latitude = 41.59 is 24.1 standard deviations"),  # Des Moines, not Ames
+        ("93.63", "42.03", "--longitude = 93.63 is 7.29e+03 standard deviations"),  # the minus forgotten
+        ("1e30", "42.03", "--longitude = 1e+30 is "),
+    ],
+)
+def test_a_house_far_from_ames_is_refused_in_one_line_not_given_an_impossible_tier(
+    trained, model, longitude, latitude, message
+):
+    root, _ = trained
+    result = predict(root, model, "--longitude", longitude, "--latitude", latitude)
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert message in line and "the model answers between" in line
+
+
+def houses_csv(tmp_path, data: bytes):
+    houses = tmp_path / "houses.csv"
+    houses.write_bytes(data)
+    return houses
+
+
+def test_excels_csv_utf8_with_its_byte_order_mark_gives_the_same_answers(trained, tmp_path):
+    root, _ = trained
+    plain = predict(root, "mlp", "--csv", str(houses_csv(tmp_path, b"Longitude,Latitude\n-93.63,42.03\n")))
+    marked = predict(
+        root, "mlp", "--csv", str(houses_csv(tmp_path, b"\xef\xbb\xbfLongitude,Latitude\r\n-93.63,42.03\r\n"))
+    )
+    assert plain.returncode == marked.returncode == 0, marked.stderr
+    assert marked.stdout == plain.stdout
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"Longitude,Latitude\n-93.63\n", "line 2 has 1 fields, the header has 2"),
+        (b"Longitude,Latitude\n-93.63,42.03,7\n", "line 2 has 3 fields, the header has 2"),
+        (b"Longitude,Latitude,Longitude\n-93.63,42.03,-93.6\n", "column 'Longitude' appears 2 times"),
+        (
+            "Longitude,Latitude,Café\n-93.63,42.03,x\n".encode("latin-1"),
+            "not UTF-8 text (byte 22); save it as CSV UTF-8",
+        ),
+        (b"", "empty; it needs a header line naming Longitude, Latitude"),
+        (b"Longitude,Latitude\n\n\n", "no rows"),
+        (
+            b"Longitude,Latitude\n-93.63,42.03\n-93.63,44\n",
+            "line 3, Latitude = 44 is 107 standard deviations",
+        ),
+    ],
+)
+def test_a_csv_that_cannot_be_read_is_one_line_naming_what_is_wrong(trained, tmp_path, data, message):
+    root, _ = trained
+    result = predict(root, "mlp", "--csv", str(houses_csv(tmp_path, data)))
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert message in line
+
+
+def test_csv_and_one_house_together_is_one_line(trained, tmp_path):
+    root, _ = trained
+    houses = houses_csv(tmp_path, b"Longitude,Latitude\n-93.63,42.03\n")
+    result = predict(root, "mlp", "--csv", str(houses), "--longitude", "-93.63")
+    (line,) = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and line.endswith("give either --csv or --longitude/--latitude, not both")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "models/mlp.json: not valid JSON"),
+        ('{"layers": [{"weights": [[1.0', "models/mlp.json: not valid JSON"),
+        ('{"kind": "classification"}', "models/mlp.json: not a model file as `train` writes it: has no list"),
+        ('{"layers": [{"weights": [["x"]], "bias": [0]}]}', "must be arrays of numbers"),
+        ('{"layers": [{"weights": [[NaN, 1, 1], [1, 1, 1]], "bias": [0, 0, 0]}]}', "non-finite numbers"),
+        (
+            '{"layers": [{"weights": [[1, 1, 1]], "bias": [0, 0, 0]}]}',
+            "takes 1 features, the prepared data has 2",
+        ),
+        (
+            '{"layers": [{"weights": [[1, 1], [1, 1]], "bias": [0, 0]}]}',
+            "gives 2 outputs, params.yaml has 3 tiers",
+        ),
+    ],
+)
+def test_a_model_file_that_is_not_what_train_writes_is_one_line(workspace, content, message):
+    (workspace / "models" / "mlp.json").write_text(content)
+    result = predict(workspace, "mlp", "--longitude", "-93.63", "--latitude", "42.03")
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert message in line
+
+
+def test_a_model_trained_before_the_features_changed_is_refused(workspace):
+    """`features: [Longitude]` and `dvc repro prepare`: the MLP on disk still reads two."""
+    standardization = workspace / paths.STANDARDIZATION
+    document = json.loads(standardization.read_text())
+    standardization.write_text(
+        json.dumps({**document, "features": ["Longitude"], "mean": [-93.6], "std": [0.03]})
+    )
+    result = predict(workspace, "mlp", "--longitude", "-93.63")
+    (line,) = result.stderr.strip().splitlines()
+    assert line == (
+        "predict: error: models/mlp.json takes 2 features, the prepared data has 1: "
+        "it was trained on other params; run `dvc repro`"
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.sampled_from(["Longitude", "Latitude", "-93.63", "42.03", "", "nan", "1e400", '"', "a,b"]),
+                st.text(max_size=8),
+            ),
+            max_size=4,
+        ),
+        max_size=5,
+    ),
+    st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "utf-16"]),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_any_csv_gives_houses_or_one_user_error_never_a_traceback(tmp_path, rows, encoding, newline):
+    text = newline.join(",".join(row) for row in rows)
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    houses = tmp_path / "generated.csv"
+    houses.write_bytes(data)
+    try:
+        raw, where = houses_from_csv(houses, ("Longitude", "Latitude"))
+    except UserError as err:
+        assert "\n" not in str(err) and str(err).startswith(str(houses))
+    else:
+        assert raw.ndim == 2 and raw.shape[1] == 2 and np.isfinite(raw).all()
+        assert where(0, "Latitude").startswith(f"{houses}: line ")
