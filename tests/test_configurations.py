@@ -11,14 +11,17 @@ import sys
 import pytest
 
 from ames_tiers.core import paths
+from ames_tiers.core.params import TEST_SIZE_MAX, TEST_SIZE_MIN
 from ames_tiers.core.validation import SEED_MAX
-from ames_tiers.models.registry import MODELS
+from ames_tiers.models.registry import EPOCHS_MAX, LINREG_LR_MAX, LR_RANGE, MLP_HIDDEN_MAX, MLP_LR_MAX, MODELS
 
 from .conftest import REPO
 from .mini_pipeline import run_pipeline, write_params
 
-WORKING = {  # the extremes of each range, in two runs (every run trains all five models)
-    "two tiers, latitude only": {"prepare": {"n_classes": 2, "features": ["Latitude"]}},
+WORKING = {  # the extremes of each range, in three runs (every run trains all five models)
+    "two tiers, latitude only, few rows held out": {
+        "prepare": {"n_classes": 2, "features": ["Latitude"], "test_size": TEST_SIZE_MIN}
+    },
     "ten tiers, features swapped, half held out, train-only standardization, extreme seeds and rates": {
         "prepare": {
             "n_classes": 10,
@@ -33,6 +36,12 @@ WORKING = {  # the extremes of each range, in two runs (every run trains all fiv
         "models.linreg_torch": {"lr": 1e-6},
         "models.logreg_torch": {"lr": 1e-6},
         "models.mlp": {"hidden": 1, "lr": 1e-6, "epochs": 3},
+    },
+    "the other edges: most rows held out, the largest rates and network, the most epochs": {
+        "prepare": {"test_size": TEST_SIZE_MAX},
+        "models.linreg_torch": {"lr": LINREG_LR_MAX, "epochs": EPOCHS_MAX},
+        "models.logreg_torch": {"lr": LR_RANGE[1], "epochs": 1},
+        "models.mlp": {"hidden": MLP_HIDDEN_MAX, "lr": MLP_LR_MAX, "epochs": 100},
     },
 }
 
@@ -59,7 +68,7 @@ def run_module(root, module: str, *args: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     "section, values, message",
     [
-        ("models.mlp", {"lr": 1e6}, "models.mlp.lr = 1000000.0: must be a number in [1e-06, 100]"),
+        ("models.mlp", {"lr": 1e6}, "models.mlp.lr = 1000000.0: must be a number in [1e-06, 3]"),
         ("prepare", {"n_classes": 11}, "prepare.n_classes = 11: must be an integer in [2, 10]"),
         ("models.logreg_numpy", {"init_seed": -1}, "models.logreg_numpy.init_seed = -1: must be an integer"),
         (

@@ -32,6 +32,10 @@ __all__ = ["Params", "ParamsError", "load_params", "parse_params"]
 
 FEATURE_COLUMNS: tuple[str, ...] = ("Longitude", "Latitude")
 MAX_TIERS = 10
+# the validation share: below 5% (147 rows) one near-tie moves the share of mismatched
+# predictions past its parity tolerance; above 90% (293 training rows) the reference fits
+# stop agreeing (tests/test_configurations.py trains at both edges)
+TEST_SIZE_MIN, TEST_SIZE_MAX = 0.05, 0.9
 
 
 def _check_features(v: Any) -> str | None:
@@ -51,7 +55,7 @@ class DataParams:
 class PrepareParams:
     n_classes: int = checked(int_between(2, MAX_TIERS))  # price tiers
     features: tuple[str, ...] = checked(_check_features, tuple)
-    test_size: float = checked(number_between(0, 1, open_low=True, open_high=True), float)  # validation share
+    test_size: float = checked(number_between(TEST_SIZE_MIN, TEST_SIZE_MAX), float)  # validation share
     split_seed: int = checked(int_between(0, SEED_MAX))  # train_test_split's random_state
     standardize_on: str = checked(one_of(("all", "train")))  # rows whose mean/std standardize
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 PARAMS = Path("params.yaml")
+PARAMS_OK = Path("data/params_ok.txt")  # written by check_params, the first stage, when every value is valid
 
 RAW_DIR = Path("data/raw")
 RAW_CSV = RAW_DIR / "ames.csv.gz"

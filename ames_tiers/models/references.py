@@ -38,10 +38,11 @@ def sklearn_softmax_regression(X: np.ndarray, y: np.ndarray, n_classes: int) -> 
     return [(fitted.coef_.T, fitted.intercept_)]
 
 
-def sklearn_mlp_loss_curve(
+def sklearn_mlp(
     initial: Layers, X: np.ndarray, y: np.ndarray, n_classes: int, lr: float, epochs: int
-) -> np.ndarray:
-    """Training loss per epoch of scikit-learn's MLPClassifier set up as the notebook's loop:
+) -> tuple[Layers, np.ndarray]:
+    """The layers after ``epochs`` epochs, and the training loss per epoch, of scikit-learn's
+    MLPClassifier set up as the notebook's loop:
     ReLU, plain full-batch SGD (no momentum, no L2, no shuffling, constant rate), started
     from ``initial`` (sklearn would draw its own weights), with a softmax output for any tier
     count (for two classes sklearn would use one logistic output instead)."""
@@ -76,4 +77,6 @@ def sklearn_mlp_loss_curve(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         mlp.fit(X, np.eye(n_classes)[y])
-    return np.asarray(mlp.loss_curve_)
+    # (its loss clips each probability to [eps, 1 - eps]: past a loss of ~30 it is not the exact
+    # cross-entropy, while its gradient, and so its layers, stay exact)
+    return list(zip(mlp.coefs_, mlp.intercepts_, strict=True)), np.asarray(mlp.loss_curve_)

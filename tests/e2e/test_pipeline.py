@@ -121,7 +121,7 @@ PARAM_CHANGES = [  # (key, value, the stages whose own dependencies change)
     ("seed", 7, ["report", "train@linreg_torch", "train@logreg_torch", "train@mlp"]),  # no NumPy model
     ("models.mlp.hidden", 10, ["report", "train@mlp"]),
     ("models.logreg_numpy.init_seed", 7, ["report", "train@logreg_numpy"]),
-    ("parity.mlp.loss_per_epoch", 1e-8, ["report", "train@mlp"]),
+    ("parity.mlp.parameters", 1e-8, ["report", "train@mlp"]),
     ("ci.accuracy_floors.mlp", 0.4, []),  # the CI gate's: no stage reads it
     ("prepare.n_classes", 4, ["prepare", *(f"train@{m}" for m in MODELS), "report"]),
 ]

@@ -116,3 +116,53 @@ def test_remote_round_trip_loses_nothing(clone, tmp_path):
     assert stages_run(run(["dvc", "repro"], clone, env)) == []
     assert outputs(clone) == outputs(root)
     assert (clone / paths.RAW_CSV).read_bytes() == (root / paths.RAW_CSV).read_bytes()
+
+
+def set_text(root: Path, old: str, new: str) -> list[str]:
+    params = root / paths.PARAMS
+    params.write_text(params.read_text().replace(old, new, 1))
+    return ["dvc", "repro"]
+
+
+@pytest.mark.parametrize(
+    "failure, message",
+    [
+        (
+            ["dvc", "exp", "run", "-S", "models.mlp.hidden=abc"],
+            "check_params: error: params.yaml: models.mlp.hidden = 'abc'",
+        ),
+        (
+            ["dvc", "exp", "run", "-S", "models.mlp.lr=5"],
+            "check_params: error: params.yaml: models.mlp.lr = 5: must be a number in [1e-06, 3]",
+        ),
+        # DVC's own comparison calls 3.0 unchanged; the check reads the bytes and refuses it
+        (
+            lambda root: set_text(root, "n_classes: 3 ", "n_classes: 3.0 "),
+            "prepare.n_classes = 3.0: must be an integer",
+        ),
+        # a check that fails inside a stage, after DVC would have deleted its outputs
+        (
+            ["dvc", "exp", "run", "-S", "parity.mlp.parameters=1e-300"],
+            "train@mlp: error: parity check failed",
+        ),
+    ],
+    ids=["not a number", "out of range", "3 -> 3.0", "failed parity check"],
+)
+def test_a_failed_run_keeps_every_output_and_one_command_undoes_it(clone, failure, message):
+    root, env = clone
+    before = outputs(root)
+    command = failure(root) if callable(failure) else failure
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert message in line
+    if "check_params" in line:
+        assert line.endswith(
+            "(every output is as it was; to undo the edit: git checkout params.yaml dvc.lock)"
+        )
+    assert outputs(root) == before
+    changed = run(["git", "status", "--porcelain"], root, env).split()
+    assert changed in (["M", "params.yaml"], ["M", "dvc.lock", "M", "params.yaml"])  # check_params passed
+    run(["git", "checkout", "params.yaml", "dvc.lock"], root, env)  # the README's "When a run fails"
+    assert run(["dvc", "status"], root, env).strip() == "Data and pipelines are up to date."
+    assert stages_run(run(["dvc", "repro"], root, env)) == []

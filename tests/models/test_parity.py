@@ -13,10 +13,11 @@ from ames_tiers.models.comparisons import (
     compare_probabilities,
     outputs,
     parity_record,
+    relative_diff,
 )
 from ames_tiers.models.layers import FitContext
 from ames_tiers.models.references import (
-    sklearn_mlp_loss_curve,
+    sklearn_mlp,
     sklearn_softmax_regression,
     softmax_probabilities,
 )
@@ -26,7 +27,7 @@ from ames_tiers.models_numpy.linear_regression import fit_linear_regression
 from ames_tiers.models_numpy.softmax_regression import fit_softmax_regression
 from ames_tiers.models_torch import check as torch_check
 from ames_tiers.models_torch import models as models_torch
-from ames_tiers.models_torch.check import check_linreg_torch, check_logreg_torch, check_mlp
+from ames_tiers.models_torch.check import all_parameters, check_linreg_torch, check_logreg_torch, check_mlp
 
 from ..conftest import REPO
 
@@ -118,19 +119,18 @@ def test_softmax_regression_passes_and_a_transposed_or_rotated_matrix_is_caught(
 
 def test_mlp_matches_sklearn_and_a_1_percent_wrong_learning_rate_is_caught(split):
     initial = models_torch.linear_layers(models_torch.build_mlp(2, 8, 3, seed=1))
-    curve = sklearn_mlp_loss_curve(initial, split.X_train, split.y_train, 3, lr=0.1, epochs=50)
+    reference, _ = sklearn_mlp(initial, split.X_train, split.y_train, 3, lr=0.1, epochs=50)
 
-    def float64_curve(lr: float) -> np.ndarray:
+    def float64_difference(lr: float) -> float:
         params = MLPParams(hidden=8, lr=lr, epochs=50)
-        return np.array(
-            models_torch.fit_mlp(
-                split.X_train, split.y_train, params, FitContext(3, 1), dtype=torch.float64
-            ).loss_history
+        fit = models_torch.fit_mlp(
+            split.X_train, split.y_train, params, FitContext(3, 1), dtype=torch.float64
         )
+        return relative_diff(all_parameters(fit.layers), all_parameters(reference))
 
-    tolerance = PARITY["mlp"].loss_per_epoch
-    assert np.max(np.abs(float64_curve(0.1) - curve) / curve.max()) < tolerance
-    assert np.max(np.abs(float64_curve(0.101) - curve) / curve.max()) > 100 * tolerance
+    tolerance = PARITY["mlp"].parameters
+    assert float64_difference(0.1) < tolerance
+    assert float64_difference(0.101) > 100 * tolerance
 
 
 def test_an_unconverged_sgd_run_is_information_not_failure(split):
