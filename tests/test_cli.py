@@ -53,8 +53,12 @@ def test_an_unknown_argument_is_one_line(tmp_path, module):
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ("hidden: 100", "hidden: 0", "params.yaml: models.mlp.hidden = 0: must be an integer in [1, 10000]"),
-        ("test_size: 0.2", "test_size: 1", "params.yaml: prepare.test_size = 1: must be a number in (0, 1)"),
+        ("hidden: 100", "hidden: 0", "params.yaml: models.mlp.hidden = 0: must be an integer in [1, 1000]"),
+        (
+            "test_size: 0.2",
+            "test_size: 1",
+            "params.yaml: prepare.test_size = 1: must be a number in [0.05, 0.9]",
+        ),
         ("n_classes: 3", "n_clases: 3", "params.yaml: prepare.n_clases: unknown key"),
         (
             "features: [Longitude, Latitude]",

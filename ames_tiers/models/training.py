@@ -36,13 +36,15 @@ def fit_model(spec: ModelSpec, split: Split, params, context: FitContext) -> Fit
 def check_model(
     spec: ModelSpec, fit: Fit, split: Split, params, parity, context: FitContext
 ) -> list[Comparison]:
-    """The model's reference checks, logged; a difference beyond its tolerance is a UserError."""
+    """The model's reference checks, logged once they all pass; a difference beyond its
+    tolerance is a UserError, one line naming the first such difference (and how many more)."""
     comparisons = spec.load("check")(fit, split, params, parity, context)
-    for c in comparisons:
-        log.info("parity %-4s %s", "info" if c.tolerance is None else c.verdict, c.describe())
     failed = [c.describe() for c in comparisons if not c.ok]
     if failed:
-        raise UserError("parity check failed: " + "; ".join(failed))
+        more = f" (and {len(failed) - 1} more of its {len(comparisons)} checks)" if len(failed) > 1 else ""
+        raise UserError(f"parity check failed: {failed[0]}{more}")
+    for c in comparisons:
+        log.info("parity %-4s %s", "info" if c.tolerance is None else c.verdict, c.describe())
     return comparisons
 
 

@@ -50,7 +50,7 @@ def test_an_existing_file_survives_a_failed_write(tmp_path, monkeypatch):
 
 def test_ctrl_c_is_one_line_and_leaves_no_output(mini_prepared, tmp_path):
     tmp_path = shutil.copytree(mini_prepared, tmp_path / "run")
-    write_params(tmp_path, {"models.mlp": {"hidden": 64, "epochs": 100_000}})
+    write_params(tmp_path, {"models.mlp": {"hidden": 64, "epochs": 10_000}})
     process = subprocess.Popen(
         [sys.executable, "-m", "stages.train", "mlp"], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},

@@ -29,7 +29,7 @@ def test_committed_params_are_the_notebooks(raw):
     [
         ("prepare.n_classes", 1, r"prepare.n_classes = 1: must be an integer in \[2, 10\]"),
         ("prepare.n_classes", 11, r"prepare.n_classes = 11: must be an integer in \[2, 10\]"),
-        ("prepare.test_size", 1.5, r"prepare.test_size = 1.5: must be a number in \(0, 1\)"),
+        ("prepare.test_size", 1.5, r"prepare.test_size = 1.5: must be a number in \[0.05, 0.9\]"),
         ("models.mlp.lr", -0.1, r"models.mlp.lr = -0.1: must be a number in \[1e-06, 3\]"),
         ("models.mlp.lr", 1e6, r"models.mlp.lr = 1000000.0: must be a number in \[1e-06, 3\]"),
         ("models.mlp.lr", float("nan"), "models.mlp.lr = nan: must be a number"),

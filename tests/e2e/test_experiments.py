@@ -39,7 +39,8 @@ def mlp_changed(reproduced, tmp_path_factory):
 
 def test_changing_one_model_reruns_only_that_model_and_the_report(mlp_changed):
     _, _, output = mlp_changed
-    assert sorted(stages_run(output)) == ["report", "train@mlp"]  # train@mlp runs its own check
+    # check_params first (any edit of params.yaml), then the model (with its own check) and the report
+    assert sorted(stages_run(output)) == ["check_params", "report", "train@mlp"]
 
 
 def test_drift_check_fails_naming_the_moved_metric(mlp_changed):

@@ -140,5 +140,6 @@ def test_a_param_change_touches_only_the_stages_that_read_it(reproduced, tmp_pat
         monkeypatch.chdir(root)  # stage names relative to the repository, as dvc prints them
         with Repo(str(root)) as repo:
             changed = repo.status()
-        assert sorted(changed) == sorted(stages), key
+        # check_params reads the whole file's bytes: it reruns on any edit (and writes the same line)
+        assert sorted(changed) == sorted(["check_params", *stages]), key
         (root / "params.yaml").write_text(original)

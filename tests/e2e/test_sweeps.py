@@ -70,6 +70,6 @@ def test_retry_requeues_only_runs_that_did_not_fail_for_a_reason_of_their_own(sw
     root, env, _ = swept
     (requeue, _start) = readme_commands("sweep-retry")
     output = run(requeue, root, env)
-    assert "not re-queued" in output and "must be an integer in [1, 10000]" in output and "hidden=0" in output
+    assert "not re-queued" in output and "must be an integer in [1, 1000]" in output and "hidden=0" in output
     status = run(["dvc", "queue", "status"], root, env)
     assert "Failed" not in status and not re.search(r"\bQueued\b", status)
