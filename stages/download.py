@@ -17,15 +17,14 @@ import time
 
 from ames_tiers.core import paths
 from ames_tiers.core.cli import cli_parser, run_cli
-from ames_tiers.core.files import write_bytes, write_json, write_text
+from ames_tiers.core.files import write_json, write_text
 from ames_tiers.core.params import load_params
 from ames_tiers.source.download import MIRROR_ENV, acquire, source_state
 
 
 def main(args) -> None:
     params = load_params()
-    data, record = acquire(params.data, os.environ.get(MIRROR_ENV) or None)
-    write_bytes(paths.RAW_CSV, data)
+    record = acquire(params.data, os.environ.get(MIRROR_ENV) or None, paths.RAW_CSV)
     write_json(paths.RAW_SOURCE, record)
     write_text(paths.SOURCE_STATE, f"source_state: {source_state(record, time.time_ns())}\n")
 

@@ -79,6 +79,35 @@ class FaultHandler(BaseHTTPRequestHandler):
             self._send_body(body[: len(body) // 2], length=len(body))
         elif path == "/wrong":
             self._send_body(body[::-1])
+        elif path == "/endless":  # no length, and a body that never ends
+            self.send_response(200)
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(bytes(1 << 16))
+            except OSError:  # the client hung up
+                pass
+        elif path == "/huge":  # says at once that it is far too large
+            self.send_response(200)
+            self.send_header("Content-Length", str(10**12))
+            self.end_headers()
+        elif path == "/drip":  # 100 bytes every 0.1 s, forever: each read gets something
+            self.send_response(200)
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(bytes(100))
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+        elif path == "/loop":  # a redirect to itself
+            self.send_response(308)
+            self.send_header("Location", "/loop")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path == "/donn%C3%A9es":  # the non-ASCII path /données, as a client must send it
+            self._send_body(body)
         elif path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "/ok")

@@ -45,7 +45,13 @@ def _check_features(v: Any) -> str | None:
 
 @dataclass(frozen=True)
 class DataParams:
-    url: str = checked(matches(r"(https?|file)://\S+", "must be an http://, https:// or file:// URL"))
+    # the host in ASCII (IDNA, xn--...); a non-ASCII path or query is percent-encoded when fetched
+    url: str = checked(
+        matches(
+            r"(https?|file)://[\x21-\x2e\x30-\x7e]*(/\S*)?",
+            "must be an http://, https:// or file:// URL whose host is ASCII (IDNA: xn--...)",
+        )
+    )
     sha256: str = checked(matches(r"[0-9a-f]{64}", "must be 64 lowercase hex digits"))
     timeout_seconds: float = checked(number_between(0, 600, open_low=True), float)  # per attempt
     retries: int = checked(int_between(0, 10))  # extra attempts after a transient fault

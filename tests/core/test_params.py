@@ -46,6 +46,7 @@ def test_committed_params_are_the_notebooks(raw):
         ("prepare.features", ["Elevation"], "must be a non-empty list of distinct names"),
         ("data.sha256", "abc", "data.sha256 = 'abc': must be 64 lowercase hex digits"),
         ("data.url", "ftp//x", "data.url = 'ftp//x': must be an http"),
+        ("data.url", "https://exämple.com/a", "whose host is ASCII"),  # a non-ASCII path is encoded instead
         ("models.mlp.hiden", 5, "models.mlp.hiden: unknown key"),
     ],
 )

