@@ -2,9 +2,9 @@
 
 Reads:  data/prepared/ (split and standardization), data/raw/source.json, metrics/data.json;
         per model: models/, metrics/, metrics/parity/, plots/loss/, plots/predictions/;
-        params.yaml (all but `ci`: the report shows what ran); in `dvc exp run`, the params and
-        metrics of the commit the experiment started from ($DVC_EXP_BASELINE_REV), to show what
-        changed.
+        params.yaml (all but `ci`: the report shows what ran). Nothing else: the page is one
+        function of the committed inputs, redrawn the same anywhere (an experiment's changes
+        are `dvc exp show`'s and `tools.compare`'s to show).
 Writes: plots/figures/ (accuracy, histograms, each model's decision regions: `dvc plots`
         images) and plots/report_figures/ (each model's loss curve and confusion matrix),
         redrawing only the figures whose inputs changed, and
@@ -26,7 +26,6 @@ from ames_tiers.models.layers import layers_from_json
 from ames_tiers.models.registry import MODELS, model_params, twins
 from ames_tiers.report import figures
 from ames_tiers.report.analysis import weight_comparisons
-from ames_tiers.report.baseline import read_baseline
 from ames_tiers.report.html import ReportInputs, render_report
 
 log = logging.getLogger(__name__)
@@ -66,7 +65,6 @@ def main(args) -> None:
             parity={n: read_json(paths.parity_file(n)) for n in MODELS},
             figures=pngs,
             params={k: v for k, v in dotted_keys(read_yaml(paths.PARAMS)).items() if not k.startswith("ci.")},
-            baseline=read_baseline(paths.PARAMS, {n: paths.metrics_file(n) for n in MODELS}),
         )
     )
     for name in drawn:

@@ -10,7 +10,6 @@ from html import escape
 from ames_tiers.core import paths
 from ames_tiers.models.registry import MODELS
 from ames_tiers.report.analysis import PairComparison, best_by_valid_accuracy
-from ames_tiers.report.baseline import Baseline
 
 NUMBER_WORDS = {
     2: "two",
@@ -39,7 +38,6 @@ class ReportInputs:
     parity: dict[str, dict]  # model -> metrics/parity/<model>.json
     figures: dict[str, bytes]  # "accuracy", "decision_regions/mlp", ... -> PNG
     params: dict[str, object]  # this run's params.yaml, flattened
-    baseline: Baseline | None  # an experiment's baseline commit's params and metrics
 
 
 STYLE = """
@@ -88,68 +86,41 @@ def _fmt(x: float) -> str:
     return f"{x:.4f}"
 
 
-def _with_delta(value: float, baseline: float | None, higher_is_better: bool) -> str:
-    """A metric, and how far it moved from the baseline's, coloured by whether that is better."""
-    if baseline is None or value == baseline:
-        return _fmt(value)
-    better = (value > baseline) == higher_is_better
-    return f"{_fmt(value)} <span class='{'up' if better else 'down'}'>({value - baseline:+.4f})</span>"
-
-
-def model_table(metrics: dict[str, dict], optimizes: dict[str, str], baseline: Baseline | None) -> str:
+def model_table(metrics: dict[str, dict], optimizes: dict[str, str]) -> str:
     rows = [
         "<tr><th>model</th><th>optimizes</th><th>parameters</th><th>train loss</th>"
         "<th>train accuracy</th><th>valid loss</th><th>valid accuracy</th></tr>"
     ]
     for name, m in metrics.items():
-        before = (baseline.metrics.get(name) if baseline else None) or {}
-
-        def cell(part: str, key: str, higher_is_better: bool, m=m, before=before) -> str:
-            return (
-                f"<td>{_with_delta(m[part][key], (before.get(part) or {}).get(key), higher_is_better)}</td>"
-            )
-
+        cells = "".join(
+            f"<td>{_fmt(m[part][key])}</td>" for part in ("train", "valid") for key in ("loss", "accuracy")
+        )
         rows.append(
             f"<tr><td>{escape(name)}</td><td class='text'>{escape(optimizes[name])}</td>"
-            f"<td>{m['n_parameters']}</td>{cell('train', 'loss', False)}{cell('train', 'accuracy', True)}"
-            f"{cell('valid', 'loss', False)}{cell('valid', 'accuracy', True)}</tr>"
+            f"<td>{m['n_parameters']}</td>{cells}</tr>"
         )
-    note = (
-        "<p>In brackets: the change from the experiment's baseline commit.</p>"
-        if baseline and any(baseline.metrics.get(n) != m for n, m in metrics.items())
-        else ""
+    return "<table>" + "\n".join(rows) + "</table>"
+
+
+SHOWN_PARAMS = ("seed", "prepare.", "models.")  # what a run is (data and parity are in params.yaml)
+
+
+def params_table(params: dict[str, object]) -> str:
+    """This run's params. What an experiment changed, and how its metrics moved, are DVC's
+    to show (`dvc exp show`, `dvc params diff`, `python -m tools.compare`): the page depends
+    on the committed inputs alone, so redrawing it anywhere gives the same bytes."""
+    rows = ["<tr><th>param</th><th>this run</th></tr>"]
+    rows += [
+        f"<tr><td>{escape(key)}</td><td>{escape(str(value))}</td></tr>"
+        for key, value in params.items()
+        if key.startswith(SHOWN_PARAMS)
+    ]
+    summary = (
+        "The params of this run; to see what an experiment changed: <code>dvc exp show</code>, "
+        "<code>dvc params diff</code> or <code>python -m tools.compare</code>."
     )
-    return "<table>" + "\n".join(rows) + "</table>" + note
-
-
-SHOWN_PARAMS = ("seed", "prepare.", "models.")  # what a run is; data and parity only if changed
-
-
-def params_table(params: dict[str, object], baseline: Baseline | None) -> str:
-    """This run's params; where one differs from the experiment's baseline, both values."""
-    before = baseline.params if baseline else {}
-    changed = {k for k, v in params.items() if baseline and before.get(k) != v}
-    rows = ["<tr><th>param</th><th>this run</th>" + ("<th>baseline</th>" if changed else "") + "</tr>"]
-    for key, value in params.items():
-        if not key.startswith(SHOWN_PARAMS) and key not in changed:
-            continue
-        mark = " class='changed'" if key in changed else ""
-        old = (
-            f"<td>{escape(str(before.get(key, '-')))}</td>"
-            if key in changed
-            else ("<td></td>" if changed else "")
-        )
-        rows.append(f"<tr{mark}><td>{escape(key)}</td><td>{escape(str(value))}</td>{old}</tr>")
-    if not baseline:
-        summary = (
-            "The params of this run (<code>dvc exp run</code> also compares with the commit it starts from)."
-        )
-    elif changed:
-        summary = f"This experiment changed {len(changed)} param(s) of its baseline commit (highlighted)."
-    else:
-        summary = "An experiment with the params of its baseline commit."
-    return f"<p>{summary}</p><details{' open' if changed else ''}><summary>params</summary><table>" + (
-        "\n".join(rows) + "</table></details>"
+    return (
+        f"<p>{summary}</p><details><summary>params</summary><table>" + "\n".join(rows) + "</table></details>"
     )
 
 
@@ -270,9 +241,9 @@ def render_report(inputs: ReportInputs) -> str:
         f"houses ({counts}); {data_summary['n_train']} train / {data_summary['n_valid']} "
         f"validation rows.</p>",
         "<h2>What ran</h2>",
-        params_table(inputs.params, inputs.baseline),
+        params_table(inputs.params),
         f"<h2>The {NUMBER_WORDS.get(len(metrics), len(metrics))} models</h2>",
-        model_table(metrics, inputs.optimizes, inputs.baseline),
+        model_table(metrics, inputs.optimizes),
         "<p>Loss is MSE for the two linear regressions and cross-entropy for the others; a "
         "regression's accuracy is the notebook's (rounded prediction equals the tier).</p>",
         _img(figures["accuracy"], "accuracy of each model"),
