@@ -4,9 +4,10 @@ Usage:  python -m tools.requeue_failed     (from the repository root, dvc on PAT
         then `dvc queue start -j 1`.
 With `dvc queue start -j 2`, DVC's workers sometimes race and a task fails with no error
 from the pipeline (treeverse/dvc#10673). This finds each failed experiment's params in
-`dvc exp show`, removes the failed tasks, and queues the same params again. A run that
-failed with the pipeline's own error (a learning rate that diverges, a bad value) would
-fail again: it is listed with that error and not re-queued.
+`dvc exp show`, removes those failed tasks, and queues the same params again under the same
+names. A run that failed with the pipeline's own error (a failed check, a bad value) would
+fail again: it is listed with that error, not re-queued, and left in the queue, so that
+`dvc queue logs <name>` still shows it.
 """
 
 from __future__ import annotations
@@ -71,17 +72,24 @@ def main(args) -> None:
         log.info("no failed experiments")
         return
     errors = {name: pipeline_error(dvc_output("queue", "logs", name)) for name, _ in failed}
-    dvc("queue", "remove", "--failed")
-    requeued = 0
+    retry = [(name, params) for name, params in failed if not errors[name]]
     for name, params in failed:
+        if errors[name]:  # kept in the queue, so that `dvc queue logs <name>` still shows why
+            log.warning(
+                "not re-queued %s (%s): it failed with %s",
+                name,
+                " ".join(overrides(base, params)),
+                errors[name],
+            )
+    if not retry:
+        log.info("re-queued nothing: every failed run failed with an error of its own")
+        return
+    dvc("queue", "remove", *(name for name, _ in retry))  # only these: their names are free again
+    for name, params in retry:
         sets = overrides(base, params)
-        if errors[name]:
-            log.warning("not re-queued %s (%s): it failed with %s", name, " ".join(sets), errors[name])
-            continue
-        dvc("exp", "run", "--queue", *(arg for s in sets for arg in ("-S", s)))
-        requeued += 1
+        dvc("exp", "run", "--queue", "-n", name, *(arg for s in sets for arg in ("-S", s)))
         log.info("re-queued %s: %s", name, " ".join(sets) or "(baseline params)")
-    log.info("re-queued %d experiment(s); now run: dvc queue start -j 1", requeued)
+    log.info("re-queued %d experiment(s) under their names; now run: dvc queue start -j 1", len(retry))
 
 
 if __name__ == "__main__":

@@ -71,5 +71,8 @@ def test_retry_requeues_only_runs_that_did_not_fail_for_a_reason_of_their_own(sw
     (requeue, _start) = readme_commands("sweep-retry")
     output = run(requeue, root, env)
     assert "not re-queued" in output and "must be an integer in [1, 1000]" in output and "hidden=0" in output
+    assert "re-queued nothing" in output and "now run" not in output  # nothing to start
     status = run(["dvc", "queue", "status"], root, env)
-    assert "Failed" not in status and not re.search(r"\bQueued\b", status)
+    assert "Failed" in status and not re.search(r"\bQueued\b", status)  # kept, with its log:
+    (name,) = re.findall(r"not re-queued (\S+) ", output)
+    assert "must be an integer in [1, 1000]" in run(["dvc", "queue", "logs", name], root, env)

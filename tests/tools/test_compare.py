@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tools.compare import runs_of, table
+import json
+
+import pytest
+
+from ames_tiers.core.errors import UserError
+from tools import compare
+from tools.compare import min_width, runs_of, table
 
 MODELS = ("linreg_numpy", "linreg_torch", "logreg_numpy", "logreg_torch", "mlp")
 
@@ -53,3 +59,47 @@ def test_a_narrow_terminal_wraps_the_params_instead_of_overflowing():
     lines = table(baseline, runs, "mlp", width=100)
     assert all(len(line) <= 100 for line in lines)
     assert any(line.strip() == "lr=0.05 epochs=300" for line in lines)  # wrapped onto a line of its own
+
+
+def test_every_width_from_the_least_that_fits_holds_and_a_narrower_one_is_refused(monkeypatch):
+    baseline, runs = runs_of(exp_show())
+    least = min_width(baseline, runs)
+    for width in range(least, 160):
+        assert max(map(len, table(baseline, runs, "mlp", width))) <= width, width
+    monkeypatch.setattr(compare.subprocess, "run", lambda *a, **k: Completed(json.dumps(exp_show())))
+    with pytest.raises(
+        UserError, match=f"--width 40 is too narrow: the names and five accuracies need {least}"
+    ):
+        compare.main(compare.parser().parse_args(["--width", "40"]))
+
+
+@pytest.mark.parametrize("width", ["-5", "0", "wide"])
+def test_a_width_that_is_not_a_positive_number_is_one_line(width):
+    with pytest.raises(UserError, match="--width: invalid positive integer value"):
+        compare.parser().parse_args(["--width", width])
+
+
+def test_a_row_dvc_could_not_read_is_named_on_stderr(monkeypatch, caplog, capsys):
+    corrupted = "unable to read: 'params.yaml', YAML file structure is corrupted"
+    broken = {
+        "rev": "workspace",
+        "name": None,
+        "data": None,
+        "experiments": None,
+        "error": {"msg": corrupted},
+    }
+    monkeypatch.setattr(
+        compare.subprocess, "run", lambda *a, **k: Completed(json.dumps([broken, *exp_show()[1:]]))
+    )
+    compare.main(compare.parser().parse_args(["--width", "120"]))
+    assert "workspace" in capsys.readouterr().out
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert warning == (
+        "warning: DVC could not read workspace (unable to read: 'params.yaml', YAML file structure "
+        "is corrupted): its row shows '-'"
+    )
+
+
+class Completed:
+    def __init__(self, stdout: str):
+        self.returncode, self.stdout, self.stderr = 0, stdout, ""
