@@ -25,6 +25,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ames_tiers.core.progress import Progress
 from ames_tiers.models.layers import Diverged, Fit, FitContext, Layers
 from ames_tiers.portable import TORCH_THREADS
 
@@ -47,20 +48,32 @@ def sgd_step(parameters: list[torch.Tensor], lr: float) -> None:
 
 
 def train_full_batch_sgd(
-    model: nn.Module, loss_of_output: LossOfOutput, X: torch.Tensor, y: torch.Tensor, lr: float, epochs: int
+    model: nn.Module,
+    loss_of_output: LossOfOutput,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    lr: float,
+    epochs: int,
+    what: str = "training",
 ) -> list[float]:
     """The notebook's loop: loss on every training row, backward, one SGD step, per epoch.
     Returns the loss of each epoch (before its step). Raises Diverged, soon after the loss
-    stops being finite, rather than finishing the epochs on NaN."""
+    stops being finite, rather than finishing the epochs on NaN. A long loop says where it
+    is on stderr (ames_tiers.core.progress), ``what`` naming it."""
     parameters = list(model.parameters())
     losses = torch.empty(epochs, dtype=X.dtype)
-    for epoch in range(epochs):
-        loss = loss_of_output(model(X), y)
-        loss.backward()
-        sgd_step(parameters, lr)
-        losses[epoch] = loss.detach()  # no .item() sync per epoch
-        if epoch % DIVERGENCE_CHECK_EPOCHS == DIVERGENCE_CHECK_EPOCHS - 1 or epoch == epochs - 1:
-            _raise_if_diverged(losses[: epoch + 1], model)
+    progress = Progress(what, epochs)
+    try:
+        for epoch in range(epochs):
+            loss = loss_of_output(model(X), y)
+            loss.backward()
+            sgd_step(parameters, lr)
+            losses[epoch] = loss.detach()  # no .item() sync per epoch
+            if epoch % DIVERGENCE_CHECK_EPOCHS == DIVERGENCE_CHECK_EPOCHS - 1 or epoch == epochs - 1:
+                _raise_if_diverged(losses[: epoch + 1], model)
+                progress.update(epoch + 1, float(losses[epoch]))
+    finally:
+        progress.close()
     return losses.tolist()
 
 
@@ -149,5 +162,6 @@ def fit_mlp(
     in the notebook; the parity check retrains its first epochs in float64."""
     X_t, y_t = torch.tensor(X, dtype=dtype), torch.tensor(y, dtype=torch.int64)
     model = build_mlp(X.shape[1], params.hidden, context.n_classes, context.seed).to(dtype)
-    history = train_full_batch_sgd(model, F.cross_entropy, X_t, y_t, params.lr, epochs or params.epochs)
+    what = "training" if dtype == torch.float32 else "reference check in float64"
+    history = train_full_batch_sgd(model, F.cross_entropy, X_t, y_t, params.lr, epochs or params.epochs, what)
     return Fit.from_history(linear_layers(model), history)
