@@ -1,0 +1,87 @@
+"""The same bytes on every machine, checked: after `dvc repro` in a fresh clone, no tracked
+file may have changed on x86-64; on aarch64, only what torch's float32 rounding explains.
+
+Usage:  python -m tools.check_tracked [--machine aarch64]   (after `dvc repro`; CI runs it)
+Reads:  `git status --porcelain` (plots/screenshots/ aside: pictures of this machine's Chromium).
+On aarch64 (README, "On ARM") the PyTorch models' metrics, parity record and loss curve, their
+loss and decision-region figures, the report and dvc.lock may differ in their last bits;
+their predictions (so every accuracy and confusion matrix) and everything of the NumPy models
+and of the data may not. Exits 1 naming every
+file that changed without such an explanation.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import subprocess
+
+from ames_tiers.core import paths
+from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.errors import UserError
+from ames_tiers.models.registry import MODELS
+from tools.check_drift import ARM_MACHINES
+
+log = logging.getLogger(__name__)
+
+SCREENSHOTS = "plots/screenshots/"  # drawn by this machine's Chromium, for people to look at
+
+
+def explained_on_arm() -> set[str]:
+    """The tracked files that torch's float32 kernels may change on ARM."""
+    torch_models = [name for name, spec in MODELS.items() if spec.framework == "torch"]
+    files = {str(paths.REPORT_HTML), "dvc.lock"}
+    for name in torch_models:
+        files |= {
+            str(paths.metrics_file(name)),
+            str(paths.parity_file(name)),
+            str(paths.loss_curve_file(name)),
+        }
+        # drawn from the losses and the weights; the confusion matrices come from the predictions
+        files |= {
+            str(paths.figure_file(paths.model_figure(kind, name))) for kind in ("loss", "decision_regions")
+        }
+    return files
+
+
+def unexplained(changed: list[str], machine: str) -> list[str]:
+    """The changed files that this machine's architecture does not explain."""
+    allowed = explained_on_arm() if machine in ARM_MACHINES else set()
+    return [path for path in changed if path not in allowed and not path.startswith(SCREENSHOTS)]
+
+
+def changed_files(porcelain: str) -> list[str]:
+    return sorted(line[3:].strip() for line in porcelain.splitlines() if line.strip())
+
+
+def main(args) -> None:
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True
+    )
+    if status.returncode != 0:
+        raise UserError(f"git status failed: {status.stderr.strip()}")
+    changed = changed_files(status.stdout)
+    problems = unexplained(changed, args.machine)
+    if problems:
+        raise UserError(
+            f"dvc repro changed {len(problems)} committed file(s) on {args.machine}: {', '.join(problems)}"
+        )
+    explained = [path for path in changed if not path.startswith(SCREENSHOTS)]
+    if explained:
+        log.info(
+            "on %s, torch's float32 rounding changed (as README's 'On ARM' says): %s",
+            args.machine,
+            ", ".join(explained),
+        )
+    else:
+        log.info("no committed file changed")
+
+
+def parser():
+    p = cli_parser(__doc__, "tools.check_tracked")
+    p.add_argument("--machine", default=platform.machine(), help="the CPU architecture (default: this one's)")
+    return p
+
+
+if __name__ == "__main__":
+    run_cli(parser(), main)
