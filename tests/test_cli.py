@@ -11,10 +11,25 @@ import pytest
 
 from .conftest import REPO
 
-STAGES = ["stages.download", "stages.prepare", "stages.train", "stages.report", "stages.plots_template"]
+STAGES = [
+    "stages.check_params",
+    "stages.download",
+    "stages.prepare",
+    "stages.train",
+    "stages.report",
+    "stages.plots_template",
+]
 TOOLS = [
     f"tools.{t}"
-    for t in ("check_accuracy", "check_drift", "compare", "fresh_copy", "predict", "requeue_failed")
+    for t in (
+        "check_accuracy",
+        "check_drift",
+        "check_tracked",
+        "compare",
+        "fresh_copy",
+        "predict",
+        "requeue_failed",
+    )
 ]
 
 

@@ -18,7 +18,7 @@ from ..conftest import REPO
 from .browser import render_offline
 from .dvc_helpers import run, stages_run
 
-pytestmark = pytest.mark.e2e(seconds=30)  # its rough cost here: the longest start first
+pytestmark = pytest.mark.e2e(seconds=37)  # its rough cost here: the longest start first
 
 SCREENSHOTS = REPO / "plots" / "screenshots"  # committed, for a person to look at
 FIGURES = sorted(p.relative_to(REPO) for d in (paths.FIGURES_DIR, paths.REPORT_FIGURES_DIR)

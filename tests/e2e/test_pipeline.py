@@ -18,7 +18,7 @@ from tools.fresh_copy import set_param
 from ..conftest import REPO
 from .dvc_helpers import load, run, stages_run
 
-pytestmark = pytest.mark.e2e(seconds=7)  # its rough cost here: the longest start first
+pytestmark = pytest.mark.e2e(seconds=6)  # its rough cost here: the longest start first
 
 
 def test_cold_repro_runs_every_stage_whose_outputs_are_not_committed(reproduced):

@@ -25,7 +25,7 @@ from ames_tiers.models.registry import MODELS
 
 from ..conftest import REPO
 
-pytestmark = pytest.mark.e2e(seconds=29)  # its rough cost here: the longest start first
+pytestmark = pytest.mark.e2e(seconds=23)  # its rough cost here: the longest start first
 
 AVX512_GLIBC = "-AVX512F,-AVX512DQ,-AVX512CD,-AVX512BW,-AVX512VL"
 CPU_PROFILES = {

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -18,9 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ames_tiers.core import paths
+from ames_tiers.core.cli import run_cli
 from ames_tiers.core.errors import UserError
 from ames_tiers.data.prepare import split_indices
 from ames_tiers.models.registry import MODELS
+from tools import predict as predict_tool
 from tools.predict import houses_from_csv
 
 from ..conftest import REPO
@@ -35,10 +39,30 @@ def trained(tmp_path_factory, mirror):
     return root, mirror
 
 
-def predict(root, *args) -> subprocess.CompletedProcess:
+def predict_process(root, *args) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "tools.predict", *args]
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+
+
+def predict(root, *args) -> subprocess.CompletedProcess:
+    """`python -m tools.predict ARGS` in ``root``, run in this process through the same
+    run_cli (its one-line errors and exit codes): a process per case would spend half a
+    second importing each time. test_one_house_from_the_command_line runs the real command."""
+    out, err, here, argv = io.StringIO(), io.StringIO(), os.getcwd(), sys.argv
+    code = 0
+    try:
+        os.chdir(root)
+        sys.argv = ["tools.predict", *map(str, args)]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            run_cli(predict_tool.parser(), predict_tool.main)
+    except SystemExit as exit:
+        code = exit.code
+    finally:
+        os.chdir(here)
+        sys.argv = argv
+        logging.getLogger().handlers.clear()  # run_cli's handler wrote to ``err``
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 @pytest.mark.parametrize("model", list(MODELS))
@@ -60,7 +84,7 @@ def test_predictions_on_the_validation_houses_equal_the_stages(trained, model, t
 
 def test_one_house_from_the_command_line(trained):
     root, _ = trained
-    result = predict(root, "mlp", "--longitude", "-93.63", "--latitude", "42.03")
+    result = predict_process(root, "mlp", "--longitude", "-93.63", "--latitude", "42.03")
     assert result.returncode == 0, result.stderr
     header, row = result.stdout.strip().splitlines()
     assert header == "Longitude,Latitude,tier,p_tier_0,p_tier_1,p_tier_2"
