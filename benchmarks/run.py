@@ -269,8 +269,8 @@ def floors(times: dict[str, list[float]], base: float, results: dict) -> list[st
         "## Where the pipeline's time goes, against the one script",
         "",
         f"- **Cold `dvc repro --force`**: the stages take {cold:.2f} s run directly ({cold / base:.2f}x the "
-        f"script), {imports:.2f} s of it imports: each of the nine stages is its own process, so torch "
-        "(three stages), scikit-learn (the reference checks) and matplotlib are imported again where "
+        f"script), {imports:.2f} s of it imports: each of the {len(stage)} stages is its own process, so "
+        "torch (three stages), scikit-learn (the reference checks) and matplotlib are imported again where "
         "the script imports each once; the checks themselves (a float64 retraining, L-BFGS to "
         "convergence, scikit-learn's fits) are work the script does not do, and so is the offline "
         f"`dvc plots` page ({template_wall:.2f} s, nearly all of it vl-convert bundling vega). The rest "
@@ -282,8 +282,8 @@ def floors(times: dict[str, list[float]], base: float, results: dict) -> list[st
         "this the check would have to go.",
         f"- **No-op `dvc repro`**: {dvc:.2f} s ({dvc / base:.2f}x), all of it DVC's. `dvc repro` in an empty "
         f"DVC project takes {dvc_floor:.2f} s ({dvc_floor / base:.2f}x: importing DVC and starting up); the "
-        f"other {dvc - dvc_floor:.2f} s is parsing dvc.yaml and dvc.lock and checking the nine stages' "
-        "deps against the lock, which no layout of this project can skip.",
+        f"other {dvc - dvc_floor:.2f} s is parsing dvc.yaml and dvc.lock and checking the {len(stage)} "
+        "stages' deps against the lock, which no layout of this project can skip.",
     ]
 
 

@@ -16,12 +16,19 @@ import ames_tiers.portable  # noqa: F401  (pins torch's CPU kernels before any t
 REPO = Path(__file__).resolve().parents[1]
 
 
-def find_mirror() -> Path | None:
-    """The local copy of the Ames CSV: $AMES_DATA_MIRROR, else ../shared/data/ames.csv.gz."""
-    candidates = [os.environ.get("AMES_DATA_MIRROR"), REPO.parent / "shared/data/ames.csv.gz"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate).resolve()
+def find_mirror(repo: Path = REPO) -> Path | None:
+    """The local copy of the Ames CSV: $AMES_DATA_MIRROR (CI sets it), else the file this
+    checkout's `dvc repro` downloaded, if its sha256 is params.yaml's (not a fallback copy)."""
+    given = os.environ.get("AMES_DATA_MIRROR")
+    if given:
+        return Path(given).resolve() if Path(given).is_file() else None
+    downloaded = repo / "data" / "raw" / "ames.csv.gz"
+    if downloaded.is_file():
+        from ames_tiers.core.params import read_yaml
+        from ames_tiers.source.download import sha256_of
+
+        if sha256_of(downloaded.read_bytes()) == read_yaml(repo / "params.yaml")["data"]["sha256"]:
+            return downloaded
     return None
 
 
@@ -29,7 +36,7 @@ def find_mirror() -> Path | None:
 def mirror() -> Path:
     path = find_mirror()
     if path is None:
-        pytest.skip("no local copy of the Ames data: set AMES_DATA_MIRROR to ames.csv.gz")
+        pytest.skip("no local copy of the Ames data: run `dvc repro` first (or set AMES_DATA_MIRROR)")
     return path
 
 

@@ -57,7 +57,12 @@ def test_help_says_what_the_module_does_and_does_nothing_else(tmp_path, module):
 
 @pytest.mark.parametrize("module", STAGES + TOOLS)
 def test_an_unknown_argument_is_one_line(tmp_path, module):
-    positional = {"stages.train": ["mlp"], "tools.predict": ["mlp"], "tools.fresh_copy": ["copy"]}
+    positional = {
+        "stages.train": ["mlp"],
+        "tools.predict": ["mlp"],
+        "tools.fresh_copy": ["copy"],
+        "tools.pr_report": ["--base", "main"],
+    }
     result = run_module(tmp_path, module, *positional.get(module, []), "--fast")
     assert result.returncode == 1
     (line,) = error_lines(result)

@@ -15,6 +15,7 @@ import pytest
 from ames_tiers.core import files
 from ames_tiers.core.errors import UserError
 from ames_tiers.core.files import to_json, write_text
+from ames_tiers.models.registry import EPOCHS_MAX, MLP_HIDDEN_MAX
 
 from ..conftest import REPO
 from ..mini_pipeline import write_params
@@ -50,7 +51,9 @@ def test_an_existing_file_survives_a_failed_write(tmp_path, monkeypatch):
 
 def test_ctrl_c_is_one_line_and_leaves_no_output(mini_prepared, tmp_path):
     tmp_path = shutil.copytree(mini_prepared, tmp_path / "run")
-    write_params(tmp_path, {"models.mlp": {"hidden": 64, "epochs": 10_000}})
+    write_params(
+        tmp_path, {"models.mlp": {"hidden": MLP_HIDDEN_MAX, "epochs": EPOCHS_MAX}}
+    )  # minutes: interrupted
     process = subprocess.Popen(
         [sys.executable, "-m", "stages.train", "mlp"], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},

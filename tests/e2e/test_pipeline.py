@@ -5,6 +5,7 @@ stages a change to each param touches."""
 from __future__ import annotations
 
 import json
+import platform
 import shutil
 import sys
 
@@ -13,6 +14,7 @@ import pytest
 
 from ames_tiers.core import paths
 from ames_tiers.models.registry import MODELS
+from tools.check_tracked import unexplained
 from tools.fresh_copy import set_param
 
 from ..conftest import REPO
@@ -80,7 +82,8 @@ def test_mlp_beats_logistic_regression(reproduced):
 
 
 def test_reproduced_outputs_equal_the_committed_ones(reproduced):
-    """A fresh clone's `dvc repro` reproduces metrics/ and plot data byte for byte."""
+    """A fresh clone's `dvc repro` reproduces metrics/ and plot data byte for byte (on ARM,
+    all but what torch's float32 rounding explains: tools/check_tracked.py, README "On ARM")."""
     root, _, _ = reproduced
     committed = [
         p.relative_to(REPO)
@@ -88,8 +91,8 @@ def test_reproduced_outputs_equal_the_committed_ones(reproduced):
         for p in sorted((REPO / d).rglob("*.*"))
     ]
     assert len(committed) == 1 + 4 * len(MODELS)  # data.json; metrics, parity, loss, predictions
-    for path in committed:
-        assert (root / path).read_bytes() == (REPO / path).read_bytes(), f"{path} differs"
+    differ = [str(p) for p in committed if (root / p).read_bytes() != (REPO / p).read_bytes()]
+    assert unexplained(differ, platform.machine()) == [], differ
 
 
 def test_accuracy_gate_passes(reproduced):

@@ -12,6 +12,7 @@ those two switches are overridden; the others are not, and are what this test va
 
 from __future__ import annotations
 
+import platform
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,11 @@ from ames_tiers.models.registry import MODELS
 
 from ..conftest import REPO
 
-pytestmark = pytest.mark.e2e(seconds=23)  # its rough cost here: the longest start first
+pytestmark = [
+    pytest.mark.e2e(seconds=23),  # its rough cost here: the longest start first
+    # the profiles restrict x86-64 instruction sets; ARM's contract is README's "On ARM"
+    pytest.mark.skipif(platform.machine() != "x86_64", reason="x86-64 CPU profiles: not this CPU"),
+]
 
 AVX512_GLIBC = "-AVX512F,-AVX512DQ,-AVX512CD,-AVX512BW,-AVX512VL"
 CPU_PROFILES = {

@@ -8,13 +8,16 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from ames_tiers.core import paths
+from ames_tiers.models.registry import MODELS
 
+from ..conftest import REPO
 from .dvc_helpers import run, stages_run
 
 pytestmark = pytest.mark.e2e(seconds=34)  # its rough cost here: the longest start first
@@ -166,3 +169,40 @@ def test_a_failed_run_keeps_every_output_and_one_command_undoes_it(clone, failur
     assert changed in (["M", "params.yaml"], ["M", "dvc.lock", "M", "params.yaml"])  # check_params passed
     run(["git", "checkout", "params.yaml", "dvc.lock"], root, env)  # the README's "When a run fails"
     assert run(["dvc", "status"], root, env).strip() == "Data and pipelines are up to date."
+
+
+def test_a_model_is_a_dvc_artifact_another_directory_can_get_and_predict_with(clone, tmp_path):
+    """`dvc artifacts get` from a team's git remote and DVC remote, into a directory that is
+    not a clone: the model file it fetches is one `tools.predict` answers with."""
+    import dvc.api
+
+    root, env = clone
+    origin, storage = tmp_path / "origin.git", tmp_path / "storage"
+    run(["dvc", "remote", "add", "-d", "storage", str(storage)], root, env)
+    run(["git", "commit", "-qam", "DVC remote"], root, env)
+    run(["dvc", "push"], root, env)
+    run(["git", "init", "-q", "--bare", "--initial-branch=main", str(origin)], tmp_path, env)
+    run(["git", "push", "-q", str(origin), "HEAD:main"], root, env)
+    for name in MODELS:  # register a version of each: DVC's model registry reads annotated git tags
+        run(
+            ["git", "tag", "-a", f"{name}@v1.0.0", "-m", f"Registering artifact {name} version v1.0.0"],
+            root,
+            env,
+        )
+    run(["git", "push", "-q", str(origin), "--tags"], root, env)
+    shown = {name: dvc.api.artifacts_show(name, repo=str(origin)) for name in MODELS}
+    assert {name: a["path"] for name, a in shown.items()} == {n: str(paths.model_file(n)) for n in MODELS}
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / paths.MODELS_DIR).mkdir(parents=True)
+    run(["dvc", "artifacts", "get", str(origin), "mlp", "-o", str(paths.model_file("mlp"))], elsewhere, env)
+    run(
+        ["dvc", "get", str(origin), str(paths.STANDARDIZATION), "-o", str(paths.STANDARDIZATION)],
+        elsewhere,
+        env,
+    )
+    shutil.copy(root / paths.PARAMS, elsewhere / paths.PARAMS)
+    assert (elsewhere / paths.model_file("mlp")).read_bytes() == (root / paths.model_file("mlp")).read_bytes()
+    command = [sys.executable, "-m", "tools.predict", "mlp", "--longitude", "-93.63", "--latitude", "42.03"]
+    answer = run(command, elsewhere, {**env, "PYTHONPATH": str(REPO)})
+    assert answer.splitlines()[0] == "Longitude,Latitude,tier,p_tier_0,p_tier_1,p_tier_2"

@@ -1,0 +1,26 @@
+"""Where the end-to-end tests find the data: a user who ran the README's `dvc repro` has it."""
+
+from __future__ import annotations
+
+import shutil
+
+from .conftest import REPO, find_mirror
+
+
+def test_the_data_dvc_repro_downloaded_is_used_when_no_mirror_is_set(tmp_path, monkeypatch, mirror):
+    monkeypatch.delenv("AMES_DATA_MIRROR", raising=False)
+    shutil.copy(REPO / "params.yaml", tmp_path / "params.yaml")
+    assert find_mirror(tmp_path) is None  # nothing downloaded yet: the tests skip, saying why
+    raw = tmp_path / "data" / "raw" / "ames.csv.gz"
+    raw.parent.mkdir(parents=True)
+    raw.write_bytes(mirror.read_bytes())
+    assert find_mirror(tmp_path) == raw
+    raw.write_bytes(b"the offline fallback, or anything else")  # not the sha256 in params.yaml
+    assert find_mirror(tmp_path) is None
+
+
+def test_a_mirror_that_is_set_wins_and_a_wrong_one_is_not_guessed_around(tmp_path, monkeypatch, mirror):
+    monkeypatch.setenv("AMES_DATA_MIRROR", str(mirror))
+    assert find_mirror(tmp_path) == mirror
+    monkeypatch.setenv("AMES_DATA_MIRROR", str(tmp_path / "missing.csv.gz"))
+    assert find_mirror(REPO) is None
