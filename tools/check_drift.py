@@ -27,6 +27,19 @@ from ames_tiers.models.registry import MODELS
 
 ARM_MACHINES = ("aarch64", "arm64")  # what platform.machine() says on Linux and on macOS
 
+
+def torch_models() -> list[str]:
+    """The models whose float32 results ARM's kernels round differently (README, "On ARM")."""
+    return [name for name, spec in MODELS.items() if spec.framework == "torch"]
+
+
+def machine_parser(doc: str | None, module: str):
+    """The CI gates' command line: --machine, the architecture whose contract applies."""
+    p = cli_parser(doc, module)
+    p.add_argument("--machine", default=platform.machine(), help="the CPU architecture (default: this one's)")
+    return p
+
+
 log = logging.getLogger(__name__)
 
 USAGE = "pipe the output of `dvc metrics diff --json` into python -m tools.check_drift"
@@ -64,10 +77,9 @@ def relative_tolerances(machine: str, aarch64_loss_tolerance: float) -> dict[str
     PyTorch models' losses (float32), and nothing else."""
     if machine not in ARM_MACHINES:
         return {}
-    torch_models = [name for name, spec in MODELS.items() if spec.framework == "torch"]
     return {
         f"{paths.metrics_file(name)}:{part}.loss": aarch64_loss_tolerance
-        for name in torch_models
+        for name in torch_models()
         for part in ("train", "valid")
     }
 
@@ -113,9 +125,7 @@ def main(args) -> None:
 
 
 def parser():
-    p = cli_parser(__doc__, "tools.check_drift")
-    p.add_argument("--machine", default=platform.machine(), help="the CPU architecture (default: this one's)")
-    return p
+    return machine_parser(__doc__, "tools.check_drift")
 
 
 if __name__ == "__main__":

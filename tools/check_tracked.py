@@ -13,14 +13,12 @@ file that changed without such an explanation.
 from __future__ import annotations
 
 import logging
-import platform
 import subprocess
 
 from ames_tiers.core import paths
-from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.cli import run_cli
 from ames_tiers.core.errors import UserError
-from ames_tiers.models.registry import MODELS
-from tools.check_drift import ARM_MACHINES
+from tools.check_drift import ARM_MACHINES, machine_parser, torch_models
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +27,8 @@ SCREENSHOTS = "plots/screenshots/"  # drawn by this machine's Chromium, for peop
 
 def explained_on_arm() -> set[str]:
     """The tracked files that torch's float32 kernels may change on ARM."""
-    torch_models = [name for name, spec in MODELS.items() if spec.framework == "torch"]
     files = {str(paths.REPORT_HTML), "dvc.lock"}
-    for name in torch_models:
+    for name in torch_models():
         files |= {
             str(paths.metrics_file(name)),
             str(paths.parity_file(name)),
@@ -78,9 +75,7 @@ def main(args) -> None:
 
 
 def parser():
-    p = cli_parser(__doc__, "tools.check_tracked")
-    p.add_argument("--machine", default=platform.machine(), help="the CPU architecture (default: this one's)")
-    return p
+    return machine_parser(__doc__, "tools.check_tracked")
 
 
 if __name__ == "__main__":
