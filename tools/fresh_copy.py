@@ -44,14 +44,9 @@ def fresh_copy(dest: Path, source: Path = REPO) -> Path:
 
 def set_param(root: Path, dotted: str, value) -> None:
     """Change (or add) one key of root/params.yaml, as `dvc exp run -S dotted=value` would."""
-    from ames_tiers.core.params import read_yaml
+    from ames_tiers.core.params import read_yaml, with_value
 
-    params = read_yaml(root / "params.yaml")
-    *parents, leaf = dotted.split(".")
-    node = params
-    for key in parents:
-        node = node.setdefault(key, {})
-    node[leaf] = value
+    params = with_value(read_yaml(root / "params.yaml"), dotted, value)
     (root / "params.yaml").write_text(json.dumps(params))  # JSON is YAML
 
 

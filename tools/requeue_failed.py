@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import subprocess
 
 from ames_tiers.core import paths
-from ames_tiers.core.cli import cli_parser, run_cli
+from ames_tiers.core.cli import ERROR_LINE, cli_parser, run_cli
 from ames_tiers.core.errors import UserError
-from ames_tiers.core.params import dotted_keys, read_yaml
+from ames_tiers.core.params import dotted_keys, read_yaml, set_arguments
 
 log = logging.getLogger(__name__)
-PIPELINE_ERROR = re.compile(r"^\S+: error: .*$", re.M)  # the one line every stage fails with
 
 
 def overrides(base: dict, experiment: dict) -> list[str]:
@@ -31,7 +29,7 @@ def overrides(base: dict, experiment: dict) -> list[str]:
     before, after = dotted_keys(base), dotted_keys(experiment)
     if set(after) != set(before):
         raise UserError(f"experiment params have different keys: {sorted(set(after) ^ set(before))}")
-    return [f"{key}={json.dumps(value)}" for key, value in after.items() if before[key] != value]
+    return set_arguments({key: value for key, value in after.items() if before[key] != value})
 
 
 def failed_experiments(exp_show: list[dict]) -> list[tuple[str, dict]]:
@@ -61,7 +59,7 @@ def dvc_output(*args: str) -> str:
 
 def pipeline_error(log_text: str) -> str | None:
     """The pipeline's own error line in a failed task's log, if it has one."""
-    found = PIPELINE_ERROR.search(log_text)
+    found = ERROR_LINE.search(log_text)
     return found.group(0) if found else None
 
 

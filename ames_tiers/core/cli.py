@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Callable
 from typing import NoReturn
 
 from ames_tiers.core.errors import ParamsError, UserError
+
+# the one line every stage and tool fails with (_fail's format), as a log shows it
+ERROR_LINE = re.compile(r"^\S+: error: .*$", re.M)
 
 
 class CLIParser(argparse.ArgumentParser):

@@ -138,3 +138,25 @@ def dotted_keys(tree: Any, prefix: str = "") -> dict[str, Any]:
     for key, value in tree.items():
         out.update(dotted_keys(value, f"{prefix}.{key}" if prefix else str(key)))
     return out
+
+
+def with_value(tree: Any, dotted: str, value: Any) -> Any:
+    """A copy of a nested mapping with one key set, as `dvc exp run -S dotted=value` sets it
+    in params.yaml (missing parents are created)."""
+    import copy
+
+    tree = copy.deepcopy(tree)
+    *parents, leaf = dotted.split(".")
+    node = tree
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[leaf] = value
+    return tree
+
+
+def set_arguments(changes: dict[str, Any]) -> list[str]:
+    """`dvc exp run -S key=value` arguments for {dotted key: value} (JSON values, which YAML reads
+    back as the same numbers, strings and lists)."""
+    import json
+
+    return [f"{key}={json.dumps(value)}" for key, value in changes.items()]

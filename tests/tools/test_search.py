@@ -1,0 +1,73 @@
+"""tools.search's pieces that need no DVC: commands, failure reasons, the lock race, the table
+(the search itself runs end to end in tests/e2e/test_search.py)."""
+
+from __future__ import annotations
+
+import optuna
+import pytest
+
+from ames_tiers.search.space import Choice, IntRange, Metric, SearchSpec
+from tools import search
+
+TRAIN_FAILED = """train@mlp: training: cross-entropy, 2 → 5 → ReLU → 3, full-batch SGD
+train@mlp: error: parity check failed: mlp's weights after 20 epochs: 8.08e-17 (relative; tolerance 1e-30)
+ERROR: failed to reproduce 'train@mlp': failed to run: python -m stages.train mlp, exited with 1
+"""
+
+
+def test_a_trial_is_dvc_exp_run_in_a_temp_dir_named_for_its_study_and_number():
+    name = search.experiment_name("mlp", 7)
+    assert name == "mlp-7"
+    command = search.trial_command(name, {"models.mlp.hidden": 57, "models.mlp.lr": 0.125})
+    assert command == ["dvc", "exp", "run", "--temp", "-n", "mlp-7",
+                       "-S", "models.mlp.hidden=57", "-S", "models.mlp.lr=0.125"]  # fmt: skip
+
+
+def test_a_failed_trials_reason_is_the_stages_one_line_else_dvcs():
+    assert search.failure_reason(TRAIN_FAILED).startswith("train@mlp: error: parity check failed")
+    assert (
+        search.failure_reason("ERROR: unexpected error - disk full\n")
+        == "ERROR: unexpected error - disk full"
+    )
+    assert not search.is_lock_race(TRAIN_FAILED)
+    assert search.is_lock_race("ERROR: Unable to acquire lock. Most likely another DVC process is running")
+
+
+def test_a_password_in_the_storage_url_is_never_printed():
+    assert (
+        search.redacted("postgresql://tune:s3cret@db:5432/studies") == "postgresql://tune:***@db:5432/studies"
+    )
+    assert search.redacted("sqlite:////repo/search.db") == "sqlite:////repo/search.db"
+
+
+def test_the_summary_lists_the_best_first_and_says_how_to_keep_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not a git repository: no experiment is stored here
+    ranges = {"models.mlp.hidden": IntRange(5, 50), "models.mlp.epochs": Choice((20, 50))}
+    spec = SearchSpec("s", Metric("metrics/mlp.json", "valid.accuracy"), "maximize", 3, ranges)
+    study = optuna.create_study(direction="maximize")
+    for number, value in enumerate([0.52, 0.61, None]):
+        trial = study.ask()
+        trial.suggest_int("models.mlp.hidden", 5, 50)
+        trial.set_user_attr("experiment", f"s-{number}")
+        trial.set_user_attr("machine", "a")
+        if value is None:
+            trial.set_user_attr("reason", "train@mlp: error: parity check failed")
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        else:
+            study.tell(trial, value)
+    import tools.fresh_copy
+
+    monkeypatch.setattr(tools.fresh_copy, "stored_experiments", lambda root: {"s-1": "ref"})
+    text = search.summary(study, spec)
+    lines = text.splitlines()
+    assert lines[0] == "study s: 3 trials finished (1 failed), best first:"
+    assert lines[2].split()[:3] == ["1", "s-1", "0.61"] and lines[3].split()[:3] == ["2", "s-0", "0.52"]
+    assert lines[-1].startswith("keep the best: dvc exp apply s-1")
+
+
+@pytest.mark.parametrize("bad", [["--jobs", "0"], ["--trials", "-1"], ["--sampler", "grid"]])
+def test_bad_arguments_are_refused(bad):
+    from ames_tiers.core.errors import UserError
+
+    with pytest.raises(UserError):
+        search.parser().parse_args(bad)
