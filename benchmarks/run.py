@@ -8,7 +8,8 @@ copy (empty DVC cache); a no-op `dvc repro`; `dvc repro` after changing models.m
 then models.logreg_numpy.init_seed (new values each time, so the run cache cannot skip the
 work). Then, once: the README's sweep with one worker and with two; each stage's wall time
 split into imports and work; the MLP's 1000 epochs with and without the kernel pins; the
-README's test command. Writes the tables, with ratios to the baseline, to --output.
+README's test command; a search of 4 MLP trials with one job and with two, against plain
+`dvc exp run`s of the same params. Writes the tables, with ratios to the baseline, to --output.
 """
 
 from __future__ import annotations
@@ -103,6 +104,38 @@ def sweep_runs_per_minute(tmp: Path, env: dict, workers: int, attempts: int = 3)
         if "Failed" not in status:
             return status.count("Success") / minutes, attempt
     raise SystemExit(f"benchmark: a run failed in each of {attempts} sweeps with {workers} workers")
+
+
+SEARCH_TRIALS = 4
+# the search's trials: search.yaml's MLP ranges; the random sampler, seeded per trial, proposes
+# the same params for trial k with one job or two, so both searches do the same work
+SEARCH = [sys.executable, "-m", "tools.search", "--sampler", "random", "--seed", "0",
+          "--trials", str(SEARCH_TRIALS)]  # fmt: skip
+
+
+def search_rates(tmp: Path, env: dict) -> dict[str, float]:
+    """Trials per minute of `tools.search` with one job and with two (the whole command, from
+    a reproduced, committed copy), and the seconds per run of a plain `dvc exp run` of the same
+    params one after the other: what the tool adds to each trial."""
+    import optuna
+
+    found = {}
+    for jobs in (1, 2):
+        root = fresh_copy(tmp / f"search{jobs}")
+        timed(["dvc", "repro"], root, env)
+        timed(["git", "commit", "-qam", "reproduced", "--allow-empty"], root, env)
+        elapsed = timed([*SEARCH, "--jobs", str(jobs)], root, env)[0]
+        found[f"jobs {jobs}"] = SEARCH_TRIALS / (elapsed / 60)
+    study = optuna.load_study(study_name="mlp", storage=f"sqlite:///{tmp / 'search1' / 'search.db'}")
+    plain = fresh_copy(tmp / "plain")
+    timed(["dvc", "repro"], plain, env)
+    timed(["git", "commit", "-qam", "reproduced", "--allow-empty"], plain, env)
+    start = time.perf_counter()
+    for trial in study.get_trials():
+        settings = [a for key, value in trial.params.items() for a in ("-S", f"{key}={value}")]
+        timed(["dvc", "exp", "run", *settings], plain, env)
+    found["plain s per run"] = (time.perf_counter() - start) / len(study.get_trials())
+    return found
 
 
 def import_seconds(importtime_stderr: str) -> float:
@@ -227,6 +260,7 @@ def markdown(results: dict) -> str:
         "| workers | runs per minute | sweeps measured again |",
         "| ---: | ---: | ---: |",
         *(f"| {j} | {rate:.1f} | {again} |" for j, (rate, again) in sweep.items()),
+        *search_section(results["search"]),
         "",
         "## Where each stage's time goes",
         "",
@@ -250,6 +284,27 @@ def markdown(results: dict) -> str:
     elif tests is not None:
         lines += ["", f"The README's test command (`python -m pytest`) took {tests:.0f} s."]
     return "\n".join(lines) + "\n"
+
+
+def search_section(search: dict[str, float]) -> list[str]:
+    one, two, plain = search["jobs 1"], search["jobs 2"], search["plain s per run"]
+    per_trial = 60 / one
+    return [
+        "",
+        f"## The search: {SEARCH_TRIALS} MLP trials (search.yaml's ranges), one job against two",
+        "",
+        "`python -m tools.search --sampler random --seed 0` from a reproduced, committed copy, the whole"
+        " command (Optuna's start-up and the summary included); then the same params as plain"
+        " `dvc exp run -S ...`, one after the other, in the workspace.",
+        "",
+        "| | trials per minute | s per trial | ratio | target |",
+        "| --- | ---: | ---: | ---: | --- |",
+        f"| --jobs 1 | {one:.2f} | {per_trial:.1f} | 1.00x | |",
+        f"| --jobs 2 | {two:.2f} | {60 / two:.1f} | {two / one:.2f}x | "
+        f">= 1.7x: {'met' if two / one >= 1.7 else 'NOT met'} |",
+        f"| plain dvc exp run | {60 / plain:.2f} | {plain:.1f} | tool/plain {per_trial / plain:.2f}x | "
+        f"tool within 20%: {'met' if per_trial <= 1.2 * plain else 'NOT met'} |",
+    ]
 
 
 def floors(times: dict[str, list[float]], base: float, results: dict) -> list[str]:
@@ -304,6 +359,7 @@ def main() -> None:
             "when": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
             "times": times,
             "sweep": {j: sweep_runs_per_minute(Path(tmp), env, j) for j in (1, 2)},
+            "search": search_rates(Path(tmp), env),
             "stages": stage_profile(root, env),
             "mlp": mlp_loops(root, env, max(1, min(3, args.repeats))),
             "tests": None if args.no_tests else test_suite_seconds(env),

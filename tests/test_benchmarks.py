@@ -21,12 +21,14 @@ def test_the_table_gives_ratios_and_verdicts():
         "repeats": 3, "when": "2026-11-30 12:00", "times": times, "sweep": {1: (4.0, 0), 2: (7.5, 1)},
         "stages": [("train@mlp", 7.0, 3.0), ("report", 3.0, 1.0), ("plots_template", 2.0, 0.0)],
         "mlp": {"notebook loop": 1.5},
-        "tests": 170.0,
+        "tests": 170.0, "search": {"jobs 1": 3.0, "jobs 2": 5.4, "plain s per run": 18.0},
     })  # fmt: skip
     assert "| cold dvc repro --force | 6.00 | 5.00 | 7.00 | 0.60x | <= 2.5x: met |" in page
     assert "| no-op dvc repro | 6.00 | 5.00 | 7.00 | 0.60x | <= 0.1x: NOT met |" in page
     assert "| 2 | 7.5 | 1 |" in page and "| train@mlp | 7.00 | 3.00 | 4.00 |" in page
     assert "took 170 s" in page
+    assert "| --jobs 2 | 5.40 | 11.1 | 1.80x | >= 1.7x: met |" in page
+    assert "| plain dvc exp run | 3.33 | 18.0 | tool/plain 1.11x | tool within 20%: met |" in page
     # where the time goes: the stages run directly (10 s, 4 s of imports) and DVC's no-op
     assert "the stages take 12.00 s run directly (1.20x the script), 4.00 s of it imports" in page
     assert "train@mlp 7.00 s (3.00 s imports; its 1000-epoch loop 1.50 s" in page

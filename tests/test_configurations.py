@@ -18,6 +18,8 @@ from ames_tiers.models.registry import EPOCHS_MAX, LINREG_LR_MAX, LR_RANGE, MLP_
 from .conftest import REPO
 from .mini_pipeline import run_pipeline, write_params
 
+pytestmark = pytest.mark.slow  # three runs of every model at the ranges' edges (CI runs them)
+
 WORKING = {  # the extremes of each range, in three runs (every run trains all five models)
     "two tiers, latitude only, few rows held out": {
         "prepare": {"n_classes": 2, "features": ["Latitude"], "test_size": TEST_SIZE_MIN},

@@ -18,7 +18,7 @@ from tools.fresh_copy import set_param
 from .. import sixth_model
 from .dvc_helpers import run, stages_run
 
-pytestmark = pytest.mark.e2e(seconds=28)  # its rough cost here: the longest start first
+pytestmark = [pytest.mark.e2e(seconds=28), pytest.mark.slow]  # its rough cost here: the longest start first
 
 NAME = sixth_model.NAME
 

@@ -20,7 +20,7 @@ from tools.fresh_copy import stored_experiments
 
 from .dvc_helpers import readme_block, run, run_shell, stages_run
 
-pytestmark = pytest.mark.e2e(seconds=44)  # its rough cost here: the longest start first
+pytestmark = [pytest.mark.e2e(seconds=44), pytest.mark.slow]  # its rough cost here: the longest start first
 
 REPO_PLACEHOLDER, REMOTE_PLACEHOLDER = "<repo>", "/mnt/shared/ames-dvc"
 

@@ -14,7 +14,7 @@ from ames_tiers.models.registry import MODELS
 from ..conftest import REPO
 from .dvc_helpers import dvc_env, load, run, stages_run
 
-pytestmark = pytest.mark.e2e(seconds=12)  # its rough cost here: the longest start first
+pytestmark = [pytest.mark.e2e(seconds=12), pytest.mark.slow]  # its rough cost here: the longest start first
 
 
 NUMPY_MODELS = [name for name, spec in MODELS.items() if spec.framework == "numpy"]

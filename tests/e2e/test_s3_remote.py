@@ -15,7 +15,7 @@ from tools.fresh_copy import stored_experiments
 from .dvc_helpers import readme_block, run, run_shell, stages_run
 from .s3_server import BUCKET, CREDENTIALS, S3Server
 
-pytestmark = pytest.mark.e2e(seconds=40)  # its rough cost here: the longest start first
+pytestmark = [pytest.mark.e2e(seconds=40), pytest.mark.slow]  # its rough cost here: the longest start first
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tools.fresh_copy import stored_experiments
 from .dvc_helpers import run
 from .postgres_server import PostgresServer
 
-pytestmark = pytest.mark.e2e(seconds=40)  # its rough cost here: the longest start first
+pytestmark = [pytest.mark.e2e(seconds=40), pytest.mark.slow]  # its rough cost here: the longest start first
 
 SPACE = """study: shared
 metric: metrics/mlp.json:valid.accuracy

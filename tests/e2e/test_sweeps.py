@@ -13,7 +13,7 @@ import pytest
 
 from .dvc_helpers import readme_block, run, wait_for_queue
 
-pytestmark = pytest.mark.e2e(seconds=42)  # its rough cost here: the longest start first
+pytestmark = [pytest.mark.e2e(seconds=42), pytest.mark.slow]  # its rough cost here: the longest start first
 
 
 def readme_commands(marker: str) -> list[list[str]]:

@@ -143,7 +143,8 @@ def test_an_unconverged_sgd_run_is_information_not_failure(split):
     assert max(c.difference for c in informational) > 0.1
 
 
-@pytest.mark.parametrize("n_classes", range(2, 9))
+# 2 and 3 in the README's test command, the others with -m slow (CI)
+@pytest.mark.parametrize("n_classes", [2, 3, *(pytest.param(n, marks=pytest.mark.slow) for n in range(4, 9))])
 def test_every_check_passes_at_every_tier_count(n_classes):
     """Relative tolerances mean the same whatever the tier count (2 tiers included, where
     sklearn would otherwise fit one logistic output instead of two softmax outputs)."""
