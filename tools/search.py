@@ -252,6 +252,7 @@ class Search:
     def start_trial(self) -> None:
         from ames_tiers.search.sampling import search_space
 
+        enqueue_stopped(self.study)  # another machine's trials, stopped or dead, run first
         trial = self.study.ask(search_space(self.spec.params))
         name = experiment_name(self.spec.study, trial.number)
         trial.set_user_attr("experiment", name)
@@ -317,17 +318,19 @@ class Search:
         SIGKILL it would list the trial as running for ever."""
         from optuna.trial import TrialState
 
-        for run in self.running.values():
+        started = [run for run in self.running.values() if run.process is not None]
+        for run in started:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(run.process.pid, signal.SIGINT)  # as Ctrl-C in a terminal: DVC cleans up
         deadline = time.monotonic() + 15
-        for run in self.running.values():
+        for run in started:
             try:
                 run.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(run.process.pid, signal.SIGKILL)
                 run.process.wait()
+        for run in self.running.values():
             run.trial.set_user_attr("reason", INTERRUPTED)
             self.study.tell(run.trial, state=TrialState.FAIL)
         self.running.clear()
@@ -403,10 +406,12 @@ def load_spec(path: Path):
         raise UserError(f"{path}: {err}") from None
 
 
-def check_workspace() -> None:
+def check_workspace(space: Path) -> None:
     """Every trial is an experiment of the current commit: refuse uncommitted changes to
-    tracked files, which `dvc exp run --temp` would carry into every trial."""
-    changed = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()]
+    tracked files, which `dvc exp run --temp` would carry into every trial (all but the
+    search's own file, which no stage reads)."""
+    status = git("status", "--porcelain", "--untracked-files=no").splitlines()
+    changed = [line[3:] for line in status if Path(line[3:]).resolve() != space.resolve()]
     if changed:
         more = ", ..." if len(changed) > 3 else ""
         raise UserError(
@@ -448,7 +453,7 @@ def main(args) -> None:
     if args.show:
         print(summary(study, spec))
         return
-    check_workspace()
+    check_workspace(args.space)
     check_names_free(study, spec)
     again = enqueue_stopped(study)
     if again:

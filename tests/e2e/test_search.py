@@ -35,7 +35,8 @@ params:
   parity.mlp.parameters: {choice: [1.0e-9, 1.0e-30]}
 """
 # --sampler random --seed 4 proposes, for trial numbers 0, 1, 2, 3: a check that passes, one
-# that fails, one that fails, one that passes (a pure function of seed and number).
+# that fails, one that fails, one that passes (a pure function of seed and number). Three
+# trials with two jobs: when the first finishes a third starts, so Ctrl-C always finds one running.
 COMMAND = [sys.executable, "-m", "tools.search", "--space", "e2e.yaml", "--jobs", "2",
            "--sampler", "random", "--seed", "4"]  # fmt: skip
 

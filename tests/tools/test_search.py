@@ -71,3 +71,25 @@ def test_bad_arguments_are_refused(bad):
 
     with pytest.raises(UserError):
         search.parser().parse_args(bad)
+
+
+def test_trials_run_on_the_current_commit_so_uncommitted_changes_are_refused(tmp_path, monkeypatch):
+    import subprocess
+
+    from ames_tiers.core.errors import UserError
+    from tools.fresh_copy import COMMITTER
+
+    monkeypatch.chdir(tmp_path)
+    for key, value in COMMITTER.items():
+        monkeypatch.setenv(key, value)
+    subprocess.run(["git", "init", "-q"], check=True)
+    for name in ("params.yaml", "search.yaml"):
+        (tmp_path / name).write_text("a: 1\n")
+    subprocess.run(["git", "add", "."], check=True)
+    subprocess.run(["git", "commit", "-qm", "start"], check=True)
+    (tmp_path / "search.yaml").write_text("a: 2\n")  # the search's own file: no stage reads it
+    (tmp_path / "notes.txt").write_text("untracked\n")
+    search.check_workspace(tmp_path / "search.yaml")
+    (tmp_path / "params.yaml").write_text("a: 2\n")
+    with pytest.raises(UserError, match=r"uncommitted changes \(params\.yaml\): each trial is an experiment"):
+        search.check_workspace(tmp_path / "search.yaml")
