@@ -75,3 +75,14 @@ def readme_block(marker: str) -> list[str]:
 def run_shell(line: str, cwd: Path, env: dict) -> str:
     """One README command line, as a user's shell runs it."""
     return run(["sh", "-c", line], cwd, env)
+
+
+def stop_server(process: subprocess.Popen | None, timeout_s: float) -> None:
+    """Stop a test's server: SIGTERM (its own clean shutdown), SIGKILL after timeout_s."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

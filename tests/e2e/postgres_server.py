@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from .dvc_helpers import stop_server
+
 START_SECONDS = 30
 DATABASE = "studies"
 
@@ -74,12 +76,6 @@ class PostgresServer:
                            f"{(self.dir / 'postgres.log').read_text(errors='replace')[-2000:]}")  # fmt: skip
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()  # postgres' smart shutdown; fast enough with no clients left
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_server(self.process, 20)  # postgres' smart shutdown: quick with no clients left
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .dvc_helpers import stop_server
+
 START_SECONDS = 30
 GRPC_OFFSET = 10_000  # SeaweedFS listens for gRPC on each HTTP port + 10000
 BUCKET = "ames"
@@ -74,11 +76,5 @@ class S3Server:
         raise RuntimeError(f"SeaweedFS did not serve S3 within {START_SECONDS} s:\n{tail}")
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_server(self.process, 10)
         self.log.close()
