@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tools.fresh_copy import COMMITTER, fresh_copy, set_param, stored_experiments
+from tools.lock import TORCH_WHEELS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -136,6 +137,64 @@ def search_rates(tmp: Path, env: dict) -> dict[str, float]:
         timed(["dvc", "exp", "run", *settings], plain, env)
     found["plain s per run"] = (time.perf_counter() - start) / len(study.get_trials())
     return found
+
+
+def install_seconds(tmp: Path, env: dict) -> dict[str, float]:
+    """A new machine's set-up from the lock, each installer with an empty cache (so downloads
+    count): the README's set-up block without its `dvc repro` (a venv, uv, `uv pip sync`), then
+    the same lock with pip (`pip install --require-hashes -r requirements.lock`), then uv again
+    with its cache warm (a second clone on the same machine)."""
+    from tools.doc_blocks import doc_block, for_this_machine
+
+    setup = for_this_machine(doc_block(REPO / "README.md", "setup"))
+    assert setup[-1] == "dvc repro"
+    links = for_this_machine([TORCH_WHEELS])[0]
+    here = str(Path(sys.executable).parent)
+    clean = {k: v for k, v in env.items() if k != "VIRTUAL_ENV"}
+    clean["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != here)
+    found = {}
+    runs = {
+        "README's set-up (uv), empty cache": ("\n".join(setup[:-1]), {"UV_CACHE_DIR": str(tmp / "uv-cold")}),
+        "README's set-up (uv), warm cache": ("\n".join(setup[:-1]), {"UV_CACHE_DIR": str(tmp / "uv-cold")}),
+        "pip install --require-hashes -r requirements.lock, empty cache": (
+            "python3.11 -m venv .venv\n. .venv/bin/activate\n"
+            f"pip install --quiet --no-cache-dir --require-hashes -r requirements.lock --find-links {links}",
+            {},
+        ),
+    }
+    for i, (name, (script, extra)) in enumerate(runs.items()):
+        root = fresh_copy(tmp / f"install{i}")
+        start = time.perf_counter()
+        result = subprocess.run(["bash", "-e"], input=script + "\n", cwd=root, env={**clean, **extra},
+                                capture_output=True, text=True)  # fmt: skip
+        if result.returncode != 0:
+            raise SystemExit(f"benchmark: {name} failed:\n{result.stderr[-2000:]}")
+        found[name] = time.perf_counter() - start
+    return found
+
+
+def install_section(install: dict[str, float]) -> list[str]:
+    uv = install["README's set-up (uv), empty cache"]
+    return [
+        "",
+        "## Setting up a new machine from the lock",
+        "",
+        f"A fresh copy, a new venv, the whole lock ({len(locked_packages())} packages) installed;"
+        " downloads included where the cache is empty.",
+        "",
+        "| set-up | seconds | ratio to the README's | target |",
+        "| --- | ---: | ---: | --- |",
+        *(
+            f"| {name} | {s:.1f} | {s / uv:.2f}x | "
+            + (f"<= 60 s: {'met' if s <= 60 else 'NOT met'} |" if name == next(iter(install)) else " |")
+            for name, s in install.items()
+        ),
+    ]
+
+
+def locked_packages() -> list[str]:
+    text = (REPO / "requirements.lock").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"^([A-Za-z0-9][\w.-]*)==", text, re.M)))
 
 
 def import_seconds(importtime_stderr: str) -> float:
@@ -261,6 +320,7 @@ def markdown(results: dict) -> str:
         "| ---: | ---: | ---: |",
         *(f"| {j} | {rate:.1f} | {again} |" for j, (rate, again) in sweep.items()),
         *search_section(results["search"]),
+        *install_section(results["install"]),
         "",
         "## Where each stage's time goes",
         "",
@@ -342,16 +402,33 @@ def floors(times: dict[str, list[float]], base: float, results: dict) -> list[st
     ]
 
 
+def replace_section(markdown_text: str, section: list[str]) -> str:
+    """The document with its section of the same heading (``section``'s first line after the
+    blank) replaced by ``section``, or ``section`` appended."""
+    heading = section[1]
+    parts = re.split(r"(?m)^(?=## )", markdown_text.rstrip("\n") + "\n")
+    kept = [part for part in parts if not part.startswith(heading)]
+    return "".join(kept).rstrip("\n") + "\n" + "\n".join(section) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--no-tests", action="store_true", help="do not time the README's test command")
+    parser.add_argument("--only", choices=["install"], help="measure this section alone, keep the rest")
     args = parser.parse_args()
     mirror = os.environ.get("AMES_DATA_MIRROR")
     if not mirror or not Path(mirror).is_file():
         raise SystemExit("benchmark: set AMES_DATA_MIRROR to a local ames.csv.gz")
     env = {**os.environ, "DVC_NO_ANALYTICS": "1", **COMMITTER}
+    if args.only == "install":
+        with tempfile.TemporaryDirectory(prefix="ames-bench-") as tmp:
+            section = install_section(install_seconds(Path(tmp), env))
+        note = f"(This section from `--only install` alone, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.)"
+        args.output.write_text(replace_section(args.output.read_text(), [*section, "", note]))
+        print("\n".join(section))
+        return
     with tempfile.TemporaryDirectory(prefix="ames-bench-") as tmp:
         times, root = repetitions(args.repeats, mirror, env, Path(tmp))
         results = {
@@ -360,6 +437,7 @@ def main() -> None:
             "times": times,
             "sweep": {j: sweep_runs_per_minute(Path(tmp), env, j) for j in (1, 2)},
             "search": search_rates(Path(tmp), env),
+            "install": install_seconds(Path(tmp), env),
             "stages": stage_profile(root, env),
             "mlp": mlp_loops(root, env, max(1, min(3, args.repeats))),
             "tests": None if args.no_tests else test_suite_seconds(env),

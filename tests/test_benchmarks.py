@@ -1,7 +1,7 @@
 """benchmarks/run.py's arithmetic and table (the measurements themselves take minutes; run
 `python -m benchmarks.run` to regenerate BENCHMARKS.md)."""
 
-from benchmarks.run import DVC_FLOOR, TARGETS, import_seconds, markdown
+from benchmarks.run import DVC_FLOOR, TARGETS, import_seconds, install_section, markdown, replace_section
 
 
 def test_import_seconds_adds_the_top_level_imports_only():
@@ -14,6 +14,28 @@ def test_import_seconds_adds_the_top_level_imports_only():
     assert import_seconds(stderr) == 1.5
 
 
+INSTALL = {"README's set-up (uv), empty cache": 30.0, "README's set-up (uv), warm cache": 9.0,
+           "pip install --require-hashes -r requirements.lock, empty cache": 240.0}  # fmt: skip
+
+
+def test_the_install_section_gives_ratios_to_the_readmes_set_up_and_its_target():
+    lines = install_section(INSTALL)
+    assert "| README's set-up (uv), empty cache | 30.0 | 1.00x | <= 60 s: met |" in lines
+    assert "| pip install --require-hashes -r requirements.lock, empty cache | 240.0 | 8.00x |  |" in lines
+    slow = install_section({**INSTALL, "README's set-up (uv), empty cache": 61.0})
+    assert "<= 60 s: NOT met" in slow[7]
+
+
+def test_one_section_is_replaced_and_the_others_kept():
+    page = "# Benchmarks\n\nintro\n\n## A\n\nold a\n\n"
+    page += "## Setting up a new machine from the lock\n\nold\n\n## C\n\nc\n"
+    section = install_section(INSTALL)
+    new = replace_section(page, section)
+    assert "old\n" not in new.replace("old a", "") and "## A\n\nold a" in new and "## C\n\nc" in new
+    assert new.count("## Setting up a new machine") == 1 and "| 240.0 |" in new
+    assert replace_section("# Benchmarks\n", section).endswith("\n".join(section) + "\n")
+
+
 def test_the_table_gives_ratios_and_verdicts():
     times = {"notebook script (baseline)": [10.0, 10.0, 12.0], **{k: [5.0, 6.0, 7.0] for k in TARGETS}}
     times[DVC_FLOOR] = [4.0, 4.5, 5.0]
@@ -22,6 +44,7 @@ def test_the_table_gives_ratios_and_verdicts():
         "stages": [("train@mlp", 7.0, 3.0), ("report", 3.0, 1.0), ("plots_template", 2.0, 0.0)],
         "mlp": {"notebook loop": 1.5},
         "tests": 170.0, "search": {"jobs 1": 3.0, "jobs 2": 5.4, "plain s per run": 18.0},
+        "install": INSTALL,
     })  # fmt: skip
     assert "| cold dvc repro --force | 6.00 | 5.00 | 7.00 | 0.60x | <= 2.5x: met |" in page
     assert "| no-op dvc repro | 6.00 | 5.00 | 7.00 | 0.60x | <= 0.1x: NOT met |" in page

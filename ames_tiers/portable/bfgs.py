@@ -32,7 +32,7 @@ try:
 except ImportError as err:  # a private module: it may move in another scipy than the pinned one
     raise ImportError(
         f"ames_tiers.portable.bfgs needs scipy.optimize._linesearch's scalar searches, written for "
-        f"scipy 1.17 (requirements.txt pins it); this scipy does not have them ({err})"
+        f"scipy 1.17 (pyproject.toml pins it); this scipy does not have them ({err})"
     ) from err
 
 FD_STEP = float(np.sqrt(np.finfo(float).eps))  # scipy's default `eps` for jac=None

@@ -17,7 +17,9 @@ WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 def test_actionlint_finds_nothing_in_the_workflows():
     actionlint = shutil.which("actionlint")
     if actionlint is None:
-        pytest.skip("actionlint is not installed (pip install -r requirements.txt installs it)")
+        pytest.skip(
+            "actionlint is not installed (requirements.lock installs it: uv pip sync requirements.lock)"
+        )
     result = subprocess.run([actionlint, *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -29,7 +31,14 @@ def test_github_ci_runs_this_projects_ci_script_on_x86_64_and_arm64():
     assert [step.get("run") for step in job["steps"] if "run" in step] == [
         "bash .ci/run"
     ]  # one source of truth
-    assert ci["env"]["PIP_EXTRA_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"  # torch's CPU build
+    assert "env" not in ci  # the install is the README's set-up block, which .ci/run runs
+
+
+def test_the_pull_request_report_installs_with_the_readmes_set_up_block():
+    report = read_yaml(REPO / ".github" / "workflows" / "pull-request-report.yml")
+    commands = "\n".join(step.get("run", "") for step in report["jobs"]["report"]["steps"])
+    assert 'eval "$(python3 -m tools.doc_blocks README.md setup)"' in commands
+    assert "pip install" not in commands
 
 
 def test_the_pull_request_report_is_made_by_the_projects_tool():

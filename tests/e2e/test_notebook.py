@@ -9,6 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from ..notebooks.test_notebook_file import NOTEBOOK, strip
+
 pytestmark = pytest.mark.e2e(seconds=15)  # its rough cost here: the longest start first
 
 
@@ -26,13 +28,25 @@ def text_of(cell) -> str:
 
 
 @pytest.fixture(scope="module")
-def executed(reproduced):
+def run_notebook(reproduced):
     root, env, _ = reproduced
     path = root / "notebooks" / "cs375_linear_softmax.ipynb"
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute(env=env)  # fmt: skip
-    return [text_of(cell) for cell in notebook.cells if cell.cell_type == "code"]
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def executed(run_notebook):
+    return [text_of(cell) for cell in run_notebook.cells if cell.cell_type == "code"]
+
+
+def test_the_run_notebook_saved_and_stripped_by_the_hook_is_the_committed_file(run_notebook, tmp_path):
+    saved = tmp_path / NOTEBOOK.name
+    nbformat.write(run_notebook, saved)
+    assert "version" in run_notebook.metadata.language_info  # what the hook must strip
+    assert strip(saved) == NOTEBOOK.read_bytes()
 
 
 def output_containing(executed: list[str], needle: str) -> str:

@@ -41,4 +41,4 @@ def test_a_scipy_without_the_private_line_search_is_a_clear_import_error():
     code = "import sys; sys.modules['scipy.optimize._linesearch'] = None\nimport ames_tiers.portable.bfgs"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 1
-    assert "written for scipy 1.17 (requirements.txt pins it)" in result.stderr.splitlines()[-1]
+    assert "written for scipy 1.17 (pyproject.toml pins it)" in result.stderr.splitlines()[-1]
