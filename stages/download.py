@@ -19,7 +19,7 @@ from ames_tiers.core import paths
 from ames_tiers.core.cli import cli_parser, run_cli
 from ames_tiers.core.files import write_json, write_text
 from ames_tiers.core.params import load_params
-from ames_tiers.source.download import MIRROR_ENV, acquire, source_state
+from ames_tiers.download import MIRROR_ENV, acquire, source_state
 
 
 def main(args) -> None:

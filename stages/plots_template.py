@@ -12,7 +12,7 @@ import logging
 from ames_tiers.core import paths
 from ames_tiers.core.cli import cli_parser, run_cli
 from ames_tiers.core.files import write_text
-from ames_tiers.dvc_plots_page import VEGA_LITE_VERSION, page_template
+from ames_tiers.plots_template import VEGA_LITE_VERSION, page_template
 
 log = logging.getLogger(__name__)
 

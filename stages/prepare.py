@@ -15,7 +15,7 @@ from ames_tiers.core.cli import cli_parser, run_cli
 from ames_tiers.core.dataset import write_split_csv, write_standardization
 from ames_tiers.core.files import read_json, write_json
 from ames_tiers.core.params import load_params
-from ames_tiers.data.prepare import data_summary, prepare, read_ames
+from ames_tiers.prepare import data_summary, prepare, read_ames
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from ames_tiers.core.params import dotted_keys, load_params, read_yaml
 from ames_tiers.models.layers import layers_from_json
 from ames_tiers.models.registry import MODELS, model_params, twins
 from ames_tiers.report import figures
-from ames_tiers.report.analysis import weight_comparisons
-from ames_tiers.report.html import ReportInputs, render_report
+from ames_tiers.report.analysis import twin_pairs
+from ames_tiers.report.page import ReportInputs, render_report
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def main(args) -> None:
             n_classes=run.n_classes,
             data_summary=read_json(paths.DATA_METRICS),
             source=read_json(paths.RAW_SOURCE),
-            pairs=weight_comparisons(run.models),
+            pairs=twin_pairs(run.models),
             parity={n: read_json(paths.parity_file(n)) for n in MODELS},
             figures=pngs,
             params={k: v for k, v in dotted_keys(read_yaml(paths.PARAMS)).items() if not k.startswith("ci.")},

@@ -24,7 +24,7 @@ def find_mirror(repo: Path = REPO) -> Path | None:
     if given:
         return Path(given).resolve() if Path(given).is_file() else None
     from ames_tiers.core.params import read_yaml
-    from ames_tiers.source.download import sha256_of
+    from ames_tiers.download import sha256_of
 
     if not (repo / "params.yaml").is_file():
         return None

@@ -76,12 +76,20 @@ def is_docstring_only(path: Path) -> bool:
     return len(body) <= 1 and all(isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in body)
 
 
+# subpackages whose files are deps one by one: each model's file is its own stage's alone
+FILE_BY_FILE = {Path("ames_tiers/train")}
+
+
 def code_dep(path: Path) -> Path:
     """The dvc.yaml dep that covers a project file: its subpackage's folder
-    (ames_tiers/models/registry.py -> ames_tiers/models), or the file itself at a package's top."""
-    return Path(*path.parts[:2]) if len(path.parts) > 2 else path
+    (ames_tiers/models/registry.py -> ames_tiers/models), or the file itself at a package's top
+    or in a FILE_BY_FILE subpackage (ames_tiers/train/mlp.py)."""
+    if len(path.parts) > 2 and Path(*path.parts[:2]) not in FILE_BY_FILE:
+        return Path(*path.parts[:2])
+    return path
 
 
 def code_deps(root: Path, files: set[Path]) -> set[Path]:
-    """The folders and files dvc.yaml must list for a stage that imports ``files``."""
-    return {code_dep(f) for f in files if len(f.parts) > 2 or not is_docstring_only(root / f)}
+    """The folders and files dvc.yaml must list for a stage that imports ``files`` (a file that
+    is only a docstring cannot change a result)."""
+    return {code_dep(f) for f in files if code_dep(f) != f or not is_docstring_only(root / f)}

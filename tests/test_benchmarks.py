@@ -44,7 +44,7 @@ def test_the_table_gives_ratios_and_verdicts():
         "stages": [("train@mlp", 7.0, 3.0), ("report", 3.0, 1.0), ("plots_template", 2.0, 0.0)],
         "mlp": {"notebook loop": 1.5},
         "tests": 170.0, "search": {"jobs 1": 3.0, "jobs 2": 5.4, "plain s per run": 18.0},
-        "install": INSTALL,
+        "install": INSTALL, "redrawn": (4, 18),
     })  # fmt: skip
     assert "| cold dvc repro --force | 6.00 | 5.00 | 7.00 | 0.60x | <= 2.5x: met |" in page
     assert "| no-op dvc repro | 6.00 | 5.00 | 7.00 | 0.60x | <= 0.1x: NOT met |" in page
@@ -55,5 +55,6 @@ def test_the_table_gives_ratios_and_verdicts():
     # where the time goes: the stages run directly (10 s, 4 s of imports) and DVC's no-op
     assert "the stages take 12.00 s run directly (1.20x the script), 4.00 s of it imports" in page
     assert "train@mlp 7.00 s (3.00 s imports; its 1000-epoch loop 1.50 s" in page
+    assert "in the run it redrew 4 of 18" in page and "(2.00 s, 2.00 s of it its work" in page
     # the no-op's floor: DVC alone in an empty project, and what this project's stages add to it
     assert "empty DVC project takes 4.50 s (0.45x" in page and "the other 1.50 s is parsing" in page

@@ -3,11 +3,14 @@ one line naming the problem, and exit code 1, never a traceback."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
 import pytest
+
+from ames_tiers.core.params import read_yaml, with_value
 
 from .conftest import REPO
 
@@ -70,32 +73,32 @@ def test_an_unknown_argument_is_one_line(tmp_path, module):
     assert list(tmp_path.iterdir()) == []
 
 
+def renamed(tree: dict, section: str, old: str, new: str) -> dict:
+    return {**tree, section: {(new if k == old else k): v for k, v in tree[section].items()}}
+
+
 @pytest.mark.parametrize(
-    "old, new, message",
+    "edit, message",
     [
-        ("hidden: 100", "hidden: 0", "params.yaml: models.mlp.hidden = 0: must be an integer in [1, 1000]"),
-        (
-            "test_size: 0.2",
-            "test_size: 1",
-            "params.yaml: prepare.test_size = 1: must be a number in [0.05, 0.9]",
-        ),
-        ("n_classes: 3", "n_clases: 3", "params.yaml: prepare.n_clases: unknown key"),
-        (
-            "features: [Longitude, Latitude]",
-            "features: []",
-            "params.yaml: prepare.features = []: must be a non-empty list",
-        ),
+        (lambda t: with_value(t, "models.mlp.hidden", 0),
+         "params.yaml: models.mlp.hidden = 0: must be an integer in [1, 1000]"),
+        (lambda t: with_value(t, "prepare.test_size", 1),
+         "params.yaml: prepare.test_size = 1: must be a number in [0.05, 0.9]"),
+        (lambda t: renamed(t, "prepare", "n_classes", "n_clases"),
+         "params.yaml: prepare.n_clases: unknown key"),
+        (lambda t: with_value(t, "prepare.features", []),
+         "params.yaml: prepare.features = []: must be a non-empty list"),
     ],
-)
+    ids=["hidden 0", "test_size 1", "unknown key", "no features"],
+)  # fmt: skip
 @pytest.mark.parametrize("module", ["stages.prepare", "stages.train"])
-def test_bad_params_stop_every_stage_with_one_line(tmp_path, old, new, message, module):
+def test_bad_params_stop_every_stage_with_one_line(tmp_path, edit, message, module):
     """Every stage checks the pipeline's sections; the model stages also check every model's
-    (the download and prepare stages need none of the models' code)."""
+    (the download and prepare stages need none of the models' code). The edits are made to the
+    params as DVC reads them, whatever the file's formatting."""
     if module == "stages.prepare" and message.startswith("params.yaml: models."):
         message = "data/raw/ames.csv.gz: not found"  # the models' sections are not prepare's
-    text = (REPO / "params.yaml").read_text()
-    assert old in text
-    (tmp_path / "params.yaml").write_text(text.replace(old, new))
+    (tmp_path / "params.yaml").write_text(json.dumps(edit(read_yaml(REPO / "params.yaml"))))  # JSON is YAML
     result = run_module(tmp_path, module, *(["mlp"] if module == "stages.train" else []))
     assert result.returncode == 1
     (line,) = error_lines(result)

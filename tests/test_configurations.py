@@ -13,7 +13,8 @@ import pytest
 from ames_tiers.core import paths
 from ames_tiers.core.params import TEST_SIZE_MAX, TEST_SIZE_MIN
 from ames_tiers.core.validation import SEED_MAX
-from ames_tiers.models.registry import EPOCHS_MAX, LINREG_LR_MAX, LR_RANGE, MLP_HIDDEN_MAX, MLP_LR_MAX, MODELS
+from ames_tiers.models.registry import MODELS
+from ames_tiers.models.schema import EPOCHS_MAX, LINREG_LR_MAX, LR_RANGE, MLP_HIDDEN_MAX, MLP_LR_MAX
 
 from .conftest import REPO
 from .mini_pipeline import run_pipeline, write_params

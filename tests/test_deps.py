@@ -24,12 +24,11 @@ def declared_code(stage) -> set[Path]:
 
 def imported_files(stage) -> set[Path]:
     """What the stage's command imports; train@<model> also imports, by name from the registry,
-    the modules that fit and check that model."""
+    the model's own module (ames_tiers/train/<model>.py)."""
     module = shlex.split(stage.cmd)[2]  # python -m <module> ...
     found = closure(REPO, module)
     if stage.name.startswith("train@"):
-        for name in MODELS[stage.name.split("@")[1]].modules():
-            found |= closure(REPO, name)
+        found |= closure(REPO, MODELS[stage.name.split("@")[1]].module)
     return found
 
 

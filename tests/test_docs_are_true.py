@@ -1,6 +1,7 @@
 """Comments and docs that stay true: every repository path, module (ames_tiers.core.paths,
-tools.compare, stages.train, ...) and `python -m ...` command named in README.md, params.yaml,
-dvc.yaml, BENCHMARKS.md and the code's docstrings and comments exists."""
+tools.compare, stages.train, ...) and `python -m ...` command named in README.md, docs/,
+params.yaml, dvc.yaml, BENCHMARKS.md and the code's docstrings and comments exists; every docs
+page is one click from the README, and every link between pages lands."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from .conftest import REPO
 from .import_closure import module_file
 
 TOP = ("ames_tiers", "stages", "tools", "tests", "benchmarks", "plots", "metrics", "data", "models",
-       ".ci", ".dvc", ".github", "notebooks")  # fmt: skip
+       ".ci", ".dvc", ".github", "notebooks", "docs")  # fmt: skip
 PATH = re.compile(rf"(?<![\w./-])(?:{'|'.join(map(re.escape, TOP))})/[\w./-]*[\w/]")
 MODULE = re.compile(r"(?<![\w./-])(?:ames_tiers|stages|tools|benchmarks)(?:\.[a-z_]\w*)+")
 PLACEHOLDER = re.compile(r"<[^>]*>|\$\{|\*|\{")
 
-DOCS = [REPO / "README.md", REPO / "params.yaml", REPO / "dvc.yaml", REPO / "BENCHMARKS.md"]
+PAGES = sorted((REPO / "docs").glob("*.md"))
+DOCS = [REPO / "README.md", *PAGES, REPO / "params.yaml", REPO / "dvc.yaml", REPO / "BENCHMARKS.md",
+        REPO / "search.yaml"]  # fmt: skip
 CODE = sorted(
     p for d in ("ames_tiers", "stages", "tools", "benchmarks", "tests") for p in (REPO / d).rglob("*.py")
 )
@@ -91,12 +94,38 @@ def test_every_path_and_module_named_exists(doc):
     assert not missing, f"{doc.relative_to(REPO)} names what does not exist: {missing}"
 
 
-def test_the_readmes_layout_names_every_folder_and_subpackage():
-    text = (REPO / "README.md").read_text()
-    layout = text[text.index("## Layout") :].split("```")[1]
-    named = {line.split()[0].split("/")[0] for line in layout.splitlines() if line.strip()}
-    tracked = {p.name for p in REPO.iterdir() if p.name not in {".git", ".venv", "dvc_plots"}}
-    top_level = {n for n in tracked if (REPO / n).is_dir() and not n.startswith(".")} - {"__pycache__"}
-    subpackages = {p.parent.name for p in (REPO / "ames_tiers").glob("*/__init__.py")}
-    assert top_level - named - {".pytest_cache", ".hypothesis"} == set()
-    assert subpackages - named == set()
+def test_the_layout_page_names_every_folder_and_library_part():
+    text = (REPO / "docs" / "layout.md").read_text()
+    layout = text.split("```")[1]
+    named = {line.split()[0].rstrip("/") for line in layout.splitlines() if line.strip()}
+    top_level = {p.name for p in REPO.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    ignored = {"__pycache__", "dvc_plots", ".pytest_cache", ".hypothesis"}
+    assert top_level - ignored - {n.split("/")[0] for n in named} == set()
+    library = {p.name for p in (REPO / "ames_tiers").iterdir() if p.name != "__init__.py"} - ignored
+    assert library - named == set()
+
+
+LINK = re.compile(r"\]\(([^)#\s]+\.md)(#[^)]*)?\)")
+
+
+def anchors(page: Path) -> set[str]:
+    """GitHub's anchor of each heading: lower case, punctuation dropped, spaces to hyphens."""
+    headings = re.findall(r"^#+ (.+)$", page.read_text(encoding="utf-8"), re.M)
+    return {"#" + re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_docs_page_is_one_click_from_the_readme_and_every_link_lands():
+    readme = (REPO / "README.md").read_text()
+    linked = {target for target, _ in LINK.findall(readme)}
+    assert {f"docs/{p.name}" for p in PAGES} <= linked
+    for page in [REPO / "README.md", *PAGES]:
+        for target, anchor in LINK.findall(page.read_text()):
+            landing = (page.parent / target).resolve()
+            assert landing.is_file(), f"{page.name} links to {target}, which does not exist"
+            assert not anchor or anchor in anchors(landing), (
+                f"{page.name}: {target}{anchor} has no such heading"
+            )
+
+
+def test_the_readme_is_a_front_door():
+    assert len((REPO / "README.md").read_text().splitlines()) <= 150

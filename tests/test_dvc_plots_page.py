@@ -1,8 +1,8 @@
-"""ames_tiers/dvc_plots_page.py: the offline page template for `dvc plots show/diff`."""
+"""ames_tiers/plots_template.py: the offline page template for `dvc plots show/diff`."""
 
 import pytest
 
-from ames_tiers.dvc_plots_page import page_template
+from ames_tiers.plots_template import page_template
 
 
 def test_the_bundle_is_inlined_and_dvcs_placeholders_are_kept():

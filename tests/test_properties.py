@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from ames_tiers.core.errors import UserError
-from ames_tiers.data.prepare import bin_prices, standardization_of
-from ames_tiers.models.metrics import mean_cross_entropy
-from ames_tiers.models_numpy.softmax_regression import cross_entropy_loss, softmax
+from ames_tiers.prepare import bin_prices, standardization_of
+from ames_tiers.train.logreg_numpy import cross_entropy_loss, softmax
+from ames_tiers.train.metrics import mean_cross_entropy
 
 finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 huge = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False)

@@ -6,7 +6,7 @@ metrics that changed, and prints `{}` when none did.) The tolerance is params.ya
 `ci.metrics_tolerance`: 0, because every metric is pinned to the bit on every x86-64 CPU.
 On aarch64 (--machine, default: this one's), the PyTorch models' train and valid losses
 may also move by `ci.aarch64_loss_tolerance`, relative: torch's float32 kernels round
-differently there (README, "On ARM"); their accuracies and the NumPy models' metrics may not.
+differently there (docs/reproducibility.md, "On ARM"); their accuracies and the NumPy models' metrics may not.
 Input that is not such a diff (empty, not JSON, another shape, NaN) is an error, never a pass.
 """
 
@@ -29,7 +29,8 @@ ARM_MACHINES = ("aarch64", "arm64")  # what platform.machine() says on Linux and
 
 
 def torch_models() -> list[str]:
-    """The models whose float32 results ARM's kernels round differently (README, "On ARM")."""
+    """The models whose float32 results ARM's kernels round differently (docs/reproducibility.md,
+    "On ARM")."""
     return [name for name, spec in MODELS.items() if spec.framework == "torch"]
 
 

@@ -3,8 +3,8 @@ file may have changed on x86-64; on aarch64, only what torch's float32 rounding 
 
 Usage:  python -m tools.check_tracked [--machine aarch64]   (after `dvc repro`; CI runs it)
 Reads:  `git status --porcelain` (plots/screenshots/ aside: pictures of this machine's Chromium).
-On aarch64 (README, "On ARM") the PyTorch models' metrics, parity record and loss curve, their
-loss and decision-region figures, the report and dvc.lock may differ in their last bits;
+On aarch64 (docs/reproducibility.md, "On ARM") the PyTorch models' metrics, parity record and
+loss curve, their loss and decision-region figures, the report and dvc.lock may differ in their last bits;
 their predictions (so every accuracy and confusion matrix) and everything of the NumPy models
 and of the data may not. Exits 1 naming every
 file that changed without such an explanation.
@@ -66,7 +66,7 @@ def main(args) -> None:
     explained = [path for path in changed if not path.startswith(SCREENSHOTS)]
     if explained:
         log.info(
-            "on %s, torch's float32 rounding changed (as README's 'On ARM' says): %s",
+            "on %s, torch's float32 rounding changed (as docs/reproducibility.md's 'On ARM' says): %s",
             args.machine,
             ", ".join(explained),
         )

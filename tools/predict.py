@@ -5,7 +5,8 @@ Usage:  python -m tools.predict MODEL --longitude -93.63 --latitude 42.03
 Reads:  models/<MODEL>.json (run `dvc repro` or `dvc pull` first),
         data/prepared/standardization.json (how raw longitude/latitude become model inputs)
         and params.yaml's `prepare.n_classes` (the tiers there are).
-Prints: a CSV: the inputs, then the predicted tier and, for a classifier, each tier's
+Prints: a CSV: the inputs, then the predicted tier (tiers are by sale price: 0 the cheapest,
+        the last the most expensive; stderr says so) and, for a classifier, each tier's
         probability; for a regression, its real-valued output (the notebook rounds it; here
         the rounded value is also clipped to the tiers, so a tier is always a real one).
 Refuses, with one line and nothing printed on stdout: a house more than 5 standard
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
 import sys
 from collections.abc import Callable
@@ -33,11 +35,11 @@ from ames_tiers.core.dataset import Standardization, read_standardization
 from ames_tiers.core.errors import UserError
 from ames_tiers.core.files import read_json
 from ames_tiers.core.params import load_params
-from ames_tiers.models.layers import Layers, fits, forward, layers_from_json, predict
-from ames_tiers.models.references import softmax_probabilities
+from ames_tiers.models.layers import Layers, fits, forward, layers_from_json, predict, probabilities
 from ames_tiers.models.registry import MODELS
 
 MAX_STANDARD_DEVIATIONS = 5.0  # the training houses lie within 2.7 of the mean in each feature
+log = logging.getLogger(__name__)
 
 
 def predictions(
@@ -51,9 +53,9 @@ def predictions(
         raise UserError(str(err)) from None
     if kind == "regression":
         return ["tier", "output"], [[int(t), float(o)] for t, o in zip(tiers, outputs[:, 0], strict=True)]
-    probabilities = softmax_probabilities(outputs)
-    header = ["tier", *(f"p_tier_{k}" for k in range(probabilities.shape[1]))]
-    return header, [[int(t), *map(float, p)] for t, p in zip(tiers, probabilities, strict=True)]
+    chances = probabilities(outputs)
+    header = ["tier", *(f"p_tier_{k}" for k in range(chances.shape[1]))]
+    return header, [[int(t), *map(float, p)] for t, p in zip(tiers, chances, strict=True)]
 
 
 Where = Callable[[int, str], str]  # how an error names house i's value of a feature
@@ -160,6 +162,7 @@ def main(args) -> None:
     writer.writerow([*stats.features, *header])
     writer.writerows([*map(float, x), *row] for x, row in zip(raw, rows, strict=True))
     sys.stdout.write(out.getvalue())
+    log.info("tiers by sale price: 0 the cheapest, %d the most expensive", n_classes - 1)
 
 
 def parser():

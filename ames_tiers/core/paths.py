@@ -10,7 +10,7 @@ RAW_CSV = RAW_DIR / "ames.csv.gz"
 RAW_SOURCE = RAW_DIR / "source.json"  # which data it is: its `data` is ORIGINAL, or the fallback
 ORIGINAL = "original"
 # committed: "original", or "fallback-<time>" while the packaged copy stands in (see
-# ames_tiers.source.source_state); dvc.yaml reads it into the download stage's command
+# ames_tiers.download.source_state); dvc.yaml reads it into the download stage's command
 SOURCE_STATE = Path("data/source.yaml")
 
 PREPARED_DIR = Path("data/prepared")

@@ -3,7 +3,7 @@
 What it guarantees (tests/e2e/test_portability.py reruns every stage under an AVX2 profile and
 an x86-64-v2 profile, no AVX and no FMA, and compares every output with the committed bytes):
 
-- torch's kernels are pinned here, on import, before torch is imported (ames_tiers.models_torch
+- torch's kernels are pinned here, on import, before torch is imported (ames_tiers.train
   imports this package first; importing torch before it with other values is an ImportError):
   ATEN_CPU_CAPABILITY=default (torch's portable kernels, not its AVX2/AVX-512 ones, which sum
   in another order, use FMA and vectorize exp/log differently), MKL_CBWR=COMPATIBLE (one MKL

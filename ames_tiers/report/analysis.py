@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ames_tiers.models.comparisons import centred, max_abs_diff
+from ames_tiers.models.differences import centred, max_abs_diff
 from ames_tiers.models.layers import Layers
 from ames_tiers.models.registry import MODELS, twins
 
 
 @dataclass(frozen=True)
-class PairComparison:
+class TwinPair:
     numpy_model: str
     torch_model: str
     shape: tuple[int, ...]  # both, in the NumPy orientation (in x out)
@@ -22,7 +22,7 @@ class PairComparison:
     max_abs_centred_diff: float | None
 
 
-def compare_pair(numpy_model: str, torch_model: str, models: dict[str, Layers]) -> PairComparison:
+def twin_pair(numpy_model: str, torch_model: str, models: dict[str, Layers]) -> TwinPair:
     ((W_np, b_np),) = models[numpy_model]
     ((W_t, b_t),) = models[torch_model]
     if W_np.shape != W_t.shape:
@@ -32,7 +32,7 @@ def compare_pair(numpy_model: str, torch_model: str, models: dict[str, Layers]) 
     centred_diff = None
     if MODELS[numpy_model].kind == "classification":
         centred_diff = max_abs_diff(centred(W_np, b_np), centred(W_t, b_t))
-    return PairComparison(
+    return TwinPair(
         numpy_model=numpy_model,
         torch_model=torch_model,
         shape=W_np.shape,
@@ -43,9 +43,9 @@ def compare_pair(numpy_model: str, torch_model: str, models: dict[str, Layers]) 
     )
 
 
-def weight_comparisons(models: dict[str, Layers]) -> list[PairComparison]:
+def twin_pairs(models: dict[str, Layers]) -> list[TwinPair]:
     """The notebook's weight matrices, each NumPy model's against its PyTorch twin's."""
-    return [compare_pair(a, b, models) for a, b in twins()]
+    return [twin_pair(a, b, models) for a, b in twins()]
 
 
 def best_by_valid_accuracy(metrics: dict[str, dict], names: list[str]) -> str:

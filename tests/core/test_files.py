@@ -15,7 +15,7 @@ import pytest
 from ames_tiers.core import files
 from ames_tiers.core.errors import UserError
 from ames_tiers.core.files import to_json, write_text
-from ames_tiers.models.registry import EPOCHS_MAX, MLP_HIDDEN_MAX
+from ames_tiers.models.schema import EPOCHS_MAX, MLP_HIDDEN_MAX
 
 from ..conftest import REPO
 from ..mini_pipeline import write_params

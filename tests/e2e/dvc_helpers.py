@@ -18,8 +18,28 @@ GIT_ENV = COMMITTER
 
 def copy_repo(dest: Path) -> Path:
     """A fresh clone's state: the files git would carry (committed or not yet), committed in
-    a new repo (the benchmark's copy, so tests and benchmark start from the same thing)."""
-    return fresh_copy(dest)
+    a new repo (the benchmark's copy, so tests and benchmark start from the same thing); but
+    none of the DVC remotes a user may have added to this workspace (docs/remotes.md): the
+    tests add their own."""
+    root = fresh_copy(dest)
+    if without_remotes(root / ".dvc" / "config"):
+        subprocess.run(["git", "commit", "-qam", "no DVC remote"], cwd=root, env={**os.environ, **GIT_ENV},
+                       check=True)  # fmt: skip
+    return root
+
+
+def without_remotes(config: Path) -> bool:
+    """Remove every remote (and the default one) from a DVC config file; True if it had one."""
+    from configobj import ConfigObj
+
+    parsed = ConfigObj(str(config))
+    remotes = [section for section in parsed if section.startswith("remote ")]
+    default = parsed.get("core", {}).pop("remote", None)
+    for section in remotes:
+        del parsed[section]
+    if remotes or default:
+        parsed.write()
+    return bool(remotes or default)
 
 
 def dvc_env(mirror: Path | None) -> dict[str, str]:
@@ -59,11 +79,12 @@ def wait_for_queue(root: Path, env: dict, timeout_s: float = 900) -> str:
     raise AssertionError(f"queue still busy after {timeout_s} s:\n{status}")
 
 
-def readme_block(marker: str) -> list[str]:
-    """The lines of the README's bash block between <!-- marker:start/end --> comments."""
+def docs_block(page: str, marker: str) -> list[str]:
+    """The lines of a page's bash block between <!-- marker:start/end --> comments: README.md's,
+    or docs/<page>'s."""
     from ..conftest import REPO
 
-    return doc_block(REPO / "README.md", marker)
+    return doc_block(REPO / page if page == "README.md" else REPO / "docs" / page, marker)
 
 
 def run_shell(line: str, cwd: Path, env: dict) -> str:

@@ -1,5 +1,5 @@
-"""A model is added in one place: the four edits that the registry's docstring names, made in a
-copy of the reproduced repository, and the real `dvc repro`. The sixth model is trained,
+"""A model is added by the five edits that the registry's docstring names, made in a copy of
+the reproduced repository, and the real `dvc repro`. The sixth model is trained,
 checked, drawn, in the report, in `tools.compare` and in `tools.predict`; download and prepare
 do not rerun."""
 
@@ -27,14 +27,15 @@ NAME = sixth_model.NAME
 def added(reproduced, tmp_path_factory):
     root = shutil.copytree(reproduced[0], tmp_path_factory.mktemp("sixth") / "repo", symlinks=True)
     env = reproduced[1]
-    shutil.copy(sixth_model.MODULE, root / "ames_tiers/models_numpy" / sixth_model.MODULE.name)  # 1
+    shutil.copy(sixth_model.MODULE, root / "ames_tiers/train" / sixth_model.MODULE.name)  # 1
     with open(root / "ames_tiers/models/registry.py", "a", encoding="utf-8") as registry:  # 2
         registry.write("\n\n" + sixth_model.registry_entry())
     for key, value in sixth_model.PARAMS.items():  # 3
         set_param(root, key, value)
     dvc_yaml = (root / "dvc.yaml").read_text()  # 4: after the foreach's last item
     last_item = next(line for line in dvc_yaml.splitlines(keepends=True) if line.startswith("      mlp: "))
-    (root / "dvc.yaml").write_text(dvc_yaml.replace(last_item, last_item + sixth_model.FOREACH_ITEM))
+    dvc_yaml = dvc_yaml.replace(last_item, last_item + sixth_model.FOREACH_ITEM)
+    (root / "dvc.yaml").write_text(dvc_yaml + sixth_model.ARTIFACT)  # 5: artifacts: is dvc.yaml's last
     output = run(["dvc", "repro"], root, env)
     return root, env, output
 

@@ -21,7 +21,7 @@ NUMPY_MODELS = [name for name, spec in MODELS.items() if spec.framework == "nump
 
 
 def test_offline_without_mirror_falls_back_and_still_trains(reproduced, tmp_path, mirror):
-    """The fallback's prepared data equals the original's to 1e-9 (tests/source/test_source.py),
+    """The fallback's prepared data equals the original's to 1e-9 (tests/download/test_download.py),
     so every model trains on the same numbers; here the NumPy models train on it through the
     real dvc (the PyTorch models would add a minute of this suite and nothing the split's
     equality does not already give)."""

@@ -83,7 +83,8 @@ def test_mlp_beats_logistic_regression(reproduced):
 
 def test_reproduced_outputs_equal_the_committed_ones(reproduced):
     """A fresh clone's `dvc repro` reproduces metrics/ and plot data byte for byte (on ARM,
-    all but what torch's float32 rounding explains: tools/check_tracked.py, README "On ARM")."""
+    all but what torch's float32 rounding explains: tools/check_tracked.py, and
+    docs/reproducibility.md, "On ARM")."""
     root, _, _ = reproduced
     committed = [
         p.relative_to(REPO)
@@ -146,3 +147,26 @@ def test_a_param_change_touches_only_the_stages_that_read_it(reproduced, tmp_pat
         # check_params reads the whole file's bytes: it reruns on any edit (and writes the same line)
         assert sorted(changed) == sorted(["check_params", *stages]), key
         (root / "params.yaml").write_text(original)
+
+
+CODE_CHANGES = [  # (a file, the stages it is code of): one model's file is its stage's alone
+    ("ames_tiers/train/mlp.py", ["train@mlp"]),
+    ("ames_tiers/train/linreg_numpy.py", ["train@linreg_numpy"]),
+    ("ames_tiers/train/torch_shared.py", ["train@linreg_torch", "train@logreg_torch", "train@mlp"]),
+    ("ames_tiers/report/report.html.j2", ["report"]),  # what the report says of a model
+]
+
+
+def test_a_code_change_touches_only_the_stages_that_run_it(reproduced, tmp_path, monkeypatch):
+    from dvc.repo import Repo
+
+    root = shutil.copytree(reproduced[0], tmp_path / "repo", symlinks=True)
+    monkeypatch.chdir(root)
+    for path, stages in CODE_CHANGES:
+        original = (root / path).read_text()
+        (root / path).write_text(
+            original + ("\n# an edit\n" if path.endswith(".py") else "\n{# an edit #}\n")
+        )
+        with Repo(str(root)) as repo:
+            assert sorted(repo.status()) == sorted(stages), path
+        (root / path).write_text(original)

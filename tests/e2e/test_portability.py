@@ -29,7 +29,7 @@ from ..conftest import REPO
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.e2e(seconds=23),  # its rough cost here: the longest start first
-    # the profiles restrict x86-64 instruction sets; ARM's contract is README's "On ARM"
+    # the profiles restrict x86-64 instruction sets; ARM's contract is docs/reproducibility.md's "On ARM"
     pytest.mark.skipif(platform.machine() != "x86_64", reason="x86-64 CPU profiles: not this CPU"),
 ]
 

@@ -18,7 +18,7 @@ from ames_tiers.core import paths
 from ames_tiers.models.registry import MODELS
 
 from ..conftest import REPO
-from .dvc_helpers import run, stages_run
+from .dvc_helpers import docs_block, run, run_shell, stages_run
 
 pytestmark = pytest.mark.e2e(seconds=34)  # its rough cost here: the longest start first
 
@@ -106,14 +106,14 @@ def test_killed_training_recovers_to_the_same_results(clone, victim):
 def test_remote_round_trip_loses_nothing(clone, tmp_path):
     root, env = clone
     remote = tmp_path / "remote"
-    run(["dvc", "remote", "add", "--local", "-d", "storage", str(remote)], root, env)
+    run(["dvc", "remote", "add", "--local", "-f", "-d", "storage", str(remote)], root, env)
     run(["dvc", "push"], root, env)
     run(["git", "add", "-A"], root, env)
     run(["git", "commit", "--allow-empty", "-qm", "results"], root, env)
 
     clone = tmp_path / "clone"
     run(["git", "clone", "-q", str(root), str(clone)], tmp_path, env)
-    run(["dvc", "remote", "add", "--local", "-d", "storage", str(remote)], clone, env)
+    run(["dvc", "remote", "add", "--local", "-f", "-d", "storage", str(remote)], clone, env)
     run(["dvc", "pull"], clone, env)
     assert "up to date" in run(["dvc", "status"], clone, env)
     assert stages_run(run(["dvc", "repro"], clone, env)) == []
@@ -167,8 +167,10 @@ def test_a_failed_run_keeps_every_output_and_one_command_undoes_it(clone, failur
     run(["dvc", "checkout"], root, env)  # nothing deleted, so nothing it would refuse to overwrite
     changed = run(["git", "status", "--porcelain"], root, env).split()
     assert changed in (["M", "params.yaml"], ["M", "dvc.lock", "M", "params.yaml"])  # check_params passed
-    run(["git", "checkout", "params.yaml", "dvc.lock"], root, env)  # the README's "When a run fails"
+    for line in docs_block("troubleshooting.md", "clean-after-failure"):  # "When a run fails"
+        run_shell(line, root, env)
     assert run(["dvc", "status"], root, env).strip() == "Data and pipelines are up to date."
+    assert run(["git", "status", "--porcelain"], root, env) == ""
 
 
 def test_a_model_is_a_dvc_artifact_another_directory_can_get_and_predict_with(clone, tmp_path):

@@ -1,4 +1,4 @@
-"""The README's S3 remote block, as written, against a real S3-compatible server on loopback
+"""docs/remotes.md's S3 remote block, as written, against a real S3-compatible server on loopback
 (SeaweedFS): `dvc push`, `dvc pull` in a fresh clone, `dvc status` clean; then an experiment's
 `dvc exp push` and `dvc exp pull` with its outputs. Skipped, saying why, without the `weed`
 binary; CI installs it and requires the test."""
@@ -12,7 +12,7 @@ import pytest
 from ames_tiers.core import paths
 from tools.fresh_copy import stored_experiments
 
-from .dvc_helpers import readme_block, run, run_shell, stages_run
+from .dvc_helpers import docs_block, run, run_shell, stages_run
 from .s3_server import BUCKET, CREDENTIALS, S3Server
 
 pytestmark = [pytest.mark.e2e(seconds=40), pytest.mark.slow]  # its rough cost here: the longest start first
@@ -36,13 +36,13 @@ def test_the_readmes_s3_remote_carries_data_models_and_experiments(s3, reproduce
         line.replace("s3://my-bucket/ames", f"s3://{BUCKET}/ames").replace(
             "https://s3.example.org", s3.endpoint
         )
-        for line in readme_block("remote-s3")
+        for line in docs_block("remotes.md", "remote-s3")
     ]
     split = lines.index("# on another machine")
     for line in lines[:split]:
         run_shell(line, team, env)
     clone_line, check = lines[split + 1 :]
-    assert clone_line.startswith("git clone <repo> && cd <repo> && pip install")
+    assert clone_line == "git clone <repo> && cd <repo>"
     other = tmp_path / "other"
     run(["git", "clone", "-q", str(origin), str(other)], tmp_path, env)
     assert "Data and pipelines are up to date." in run_shell(check, other, env)

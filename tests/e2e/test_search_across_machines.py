@@ -1,6 +1,7 @@
-"""One study, several machines: two clones run the same `tools.search` command against one
-real PostgreSQL server (on 127.0.0.1), each pushing its trials with --push origin; a third
-clone pulls them and sees every trial exactly once, in `dvc exp show` and in the study."""
+"""One study, several machines: docs/remotes.md's shared-search block, its address that of a
+real PostgreSQL server on 127.0.0.1 and its search.yaml a small one: two clones run the same
+`tools.search` command, each pushing its trials with --push origin; a third clone pulls them
+and sees every trial exactly once, in `dvc exp show` and in the study."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from tools.fresh_copy import stored_experiments
 
-from .dvc_helpers import run
+from .dvc_helpers import docs_block, run, run_shell
 from .postgres_server import PostgresServer
 
 pytestmark = [pytest.mark.e2e(seconds=40), pytest.mark.slow]  # its rough cost here: the longest start first
@@ -40,9 +41,9 @@ def test_two_machines_share_one_study_and_a_third_sees_every_trial_once(postgres
     origin, storage = tmp_path / "origin.git", tmp_path / "dvc-storage"
     a = shutil.copytree(reproduced[0], tmp_path / "a", symlinks=True)
     run(["git", "init", "-q", "--bare", str(origin)], tmp_path, env)
-    (a / "shared.yaml").write_text(SPACE)
+    (a / "search.yaml").write_text(SPACE)
     run(["dvc", "remote", "add", "-d", "shared", str(storage)], a, env)
-    run(["git", "add", "shared.yaml", ".dvc/config"], a, env)
+    run(["git", "add", "search.yaml", ".dvc/config"], a, env)
     run(["git", "commit", "-q", "-m", "a shared search"], a, env)
     run(["git", "remote", "add", "origin", str(origin)], a, env)
     run(["git", "push", "-q", "-u", "origin", "HEAD"], a, env)
@@ -52,9 +53,12 @@ def test_two_machines_share_one_study_and_a_third_sees_every_trial_once(postgres
         run(["git", "clone", "-q", str(origin), str(clone)], tmp_path, env)
         run(["dvc", "pull", "-q"], clone, env)
 
-    search = [sys.executable, "-m", "tools.search", "--space", "shared.yaml", "--storage", postgres.url]
-    command = [*search, "--push", "origin", "--seed", "1"]  # the same command on each machine
-    machines = [subprocess.Popen(command, cwd=m, env=env, stdout=subprocess.PIPE,
+    block = [line for line in docs_block("remotes.md", "search-shared") if not line.startswith("#")]
+    export, search_line, afterwards = block
+    assert export.startswith("export OPTUNA_STORAGE=postgresql://")
+    env = {**env, "OPTUNA_STORAGE": postgres.url}  # the block's export, to this test's server
+    command = search_line.replace("python ", f"{sys.executable} ", 1) + " --seed 1"  # the same on each
+    machines = [subprocess.Popen(command, shell=True, cwd=m, env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True) for m in (a, b)]  # fmt: skip
     results = [m.communicate(timeout=600) for m in machines]
     for machine, (_, err) in zip(machines, results, strict=True):
@@ -68,11 +72,10 @@ def test_two_machines_share_one_study_and_a_third_sees_every_trial_once(postgres
     ran_here = {m: set(stored_experiments(m)) for m in (a, b)}
     assert ran_here[a] and ran_here[b] and not ran_here[a] & ran_here[b]  # both machines worked
 
-    run(["dvc", "exp", "pull", "origin"], c, env)  # every experiment of this commit, with its outputs
+    summary = run_shell(afterwards, c, env)  # dvc exp pull, the study's table, tools.compare
     shown = json.loads(run(["dvc", "exp", "show", "--json"], c, env))
     listed = [e["name"] for commit in shown for e in (commit.get("experiments") or [])]
     assert sorted(listed) == sorted(names)  # every trial of every machine, exactly once
-    summary = run([*search, "--show"], c, env)
     best = max(complete, key=lambda t: t.value)
     assert f"keep the best: dvc exp apply {best.user_attrs['experiment']}" in summary
     assert all(name in summary for name in names[:5])

@@ -51,6 +51,7 @@ def test_the_readmes_set_up_pasted_line_by_line_installs_the_lock_and_reproduces
 
 
 def test_pip_install_e_is_a_working_project_with_torchs_cpu_build(tmp_path):
+    (tmp_path / "repo").mkdir()
     project = copy_repo(tmp_path / "repo")  # an editable install writes its egg-info beside the code
     target = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(target)
@@ -60,8 +61,8 @@ def test_pip_install_e_is_a_working_project_with_torchs_cpu_build(tmp_path):
     # torch's CPU build from PyTorch's page, or where this machine has it
     (links,) = for_this_machine([TORCH_WHEELS])
     run(
-        [str(uv), "pip", "install", "--python", str(python), "-e", str(REPO), "--find-links", links],
-        REPO,
+        [str(uv), "pip", "install", "--python", str(python), "-e", str(project), "--find-links", links],
+        project,
         env,
     )
     probe = "import dvc, optuna, torch, ames_tiers.core.params; print(torch.__version__)"

@@ -1,4 +1,4 @@
-"""The README's sweep, run as written with the fewest runs that prove it: two experiments
+"""docs/experiments.md's sweep, run as written with the fewest runs that prove it: two experiments
 queued (and one that fails for a reason of its own), two workers at once, the comparison
 table, and the retry helper's choice."""
 
@@ -11,14 +11,18 @@ import sys
 
 import pytest
 
-from .dvc_helpers import readme_block, run, wait_for_queue
+from .dvc_helpers import docs_block, run, wait_for_queue
 
 pytestmark = [pytest.mark.e2e(seconds=42), pytest.mark.slow]  # its rough cost here: the longest start first
 
 
 def readme_commands(marker: str) -> list[list[str]]:
-    """The README block's commands as argument lists, `python` as this interpreter."""
-    commands = [shlex.split(line) for line in readme_block(marker) if line.startswith(("dvc ", "python "))]
+    """The block's commands as argument lists, `python` as this interpreter."""
+    commands = [
+        shlex.split(line)
+        for line in docs_block("experiments.md", marker)
+        if line.startswith(("dvc ", "python "))
+    ]
     return [[sys.executable, *c[1:]] if c[0] == "python" else c for c in commands]
 
 
@@ -27,7 +31,7 @@ FAILING = "models.mlp.hidden=0"  # queued with the sweep: refused by params vali
 
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory, reproduced):
-    """The README's sweep, with a third run that fails, through two workers at once."""
+    """The sweep, with a third run that fails, through two workers at once."""
     root = shutil.copytree(reproduced[0], tmp_path_factory.mktemp("sweep") / "repo", symlinks=True)
     env = reproduced[1]
     *queue, start = readme_commands("sweep")
@@ -38,7 +42,7 @@ def swept(tmp_path_factory, reproduced):
     status = wait_for_queue(root, env)
     if status.count("Failed") > 1:
         # DVC's parallel workers sometimes race and fail a task with no log
-        # (treeverse/dvc#10673): the README's recovery re-queues those and runs them serially
+        # (treeverse/dvc#10673): the docs' recovery re-queues those and runs them serially
         print(f"re-queueing after DVC's worker race:\n{status}")
         for command in readme_commands("sweep-retry"):
             run(command, root, env)

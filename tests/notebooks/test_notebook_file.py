@@ -93,10 +93,12 @@ def test_the_notebook_defines_nothing_of_its_own_it_calls_the_library():
         if isinstance(node, ast.ImportFrom)
     }
     assert {
-        "ames_tiers.data.prepare",
-        "ames_tiers.models_numpy.linear_regression",
-        "ames_tiers.models_numpy.softmax_regression",
-        "ames_tiers.models_torch.models",
+        "ames_tiers.prepare",
+        "ames_tiers.train.linreg_numpy",
+        "ames_tiers.train.linreg_torch",
+        "ames_tiers.train.logreg_numpy",
+        "ames_tiers.train.logreg_torch",
+        "ames_tiers.train.mlp",
     } <= imported
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ames_tiers.report.analysis import best_by_valid_accuracy, compare_pair, weight_comparisons
+from ames_tiers.report.analysis import best_by_valid_accuracy, twin_pair, twin_pairs
 
 
 def layers(weights, bias):
@@ -14,7 +14,7 @@ def test_a_softmax_pair_differing_by_a_shared_shift_is_the_same_model():
     W = np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 0.0]])
     b = np.array([0.1, 0.2, 0.3])
     models = {"logreg_numpy": layers(W, b), "logreg_torch": layers(W + 4.0, b + 4.0)}
-    pair = compare_pair("logreg_numpy", "logreg_torch", models)
+    pair = twin_pair("logreg_numpy", "logreg_torch", models)
     assert pair.shape == (2, 3) and pair.torch_native_shape == (3, 2)
     assert pair.max_abs_weight_diff == 4.0 and pair.max_abs_bias_diff == 4.0
     assert pair.max_abs_centred_diff == pytest.approx(0.0, abs=1e-12)
@@ -27,9 +27,9 @@ def test_a_regression_pair_has_no_centred_difference_and_a_shape_mismatch_is_an_
         "logreg_numpy": layers(np.zeros((2, 3)), np.zeros(3)),
         "logreg_torch": layers(np.zeros((3, 2)), np.zeros(3)),
     }
-    assert compare_pair("linreg_numpy", "linreg_torch", models).max_abs_centred_diff is None
+    assert twin_pair("linreg_numpy", "linreg_torch", models).max_abs_centred_diff is None
     with pytest.raises(ValueError, match="differ in shape"):
-        weight_comparisons(models)
+        twin_pairs(models)
 
 
 def test_best_by_valid_accuracy():

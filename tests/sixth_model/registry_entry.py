@@ -1,6 +1,10 @@
-from ames_tiers.models.registry import MODELS, ModelSpec, checked, dataclass, number_between, tolerance
+from ames_tiers.models.registry import MODELS, ModelSpec, dataclass
 
+# isort: split
 # --- appended to the registry ---
+# (its params dataclasses here, beside its entry; the five models' are in schema.py)
+from ames_tiers.core.validation import checked, number_between
+from ames_tiers.models.schema import tolerance
 
 
 @dataclass(frozen=True)
@@ -18,12 +22,9 @@ MODELS["nearest_centroid"] = ModelSpec(
     notebook_part="a sixth model",
     kind="classification",
     framework="numpy",
-    optimizer="closed form",
     step_name="iteration",
     summary="distance to the mean house of each tier, {n_features} → {n_classes}, "
     "temperature {temperature:g}",
     params_type=CentroidParams,
     parity_type=CentroidParity,
-    fit="ames_tiers.models_numpy.nearest_centroid:fit_nearest_centroid",
-    check="ames_tiers.models_numpy.nearest_centroid:check_nearest_centroid",
 )

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from ames_tiers.core import paths
 from ames_tiers.core.cli import run_cli
 from ames_tiers.core.errors import UserError
-from ames_tiers.data.prepare import split_indices
 from ames_tiers.models.registry import MODELS
+from ames_tiers.prepare import split_indices
 from tools import predict as predict_tool
 from tools.predict import houses_from_csv
 
@@ -89,6 +89,7 @@ def test_one_house_from_the_command_line(trained):
     header, row = result.stdout.strip().splitlines()
     assert header == "Longitude,Latitude,tier,p_tier_0,p_tier_1,p_tier_2"
     assert row.startswith("-93.63,42.03,")
+    assert result.stderr == "predict: tiers by sale price: 0 the cheapest, 2 the most expensive\n"
 
 
 @pytest.mark.parametrize(

@@ -1,1 +1,0 @@
-"""The notebook's data preparation (the prepare stage)."""

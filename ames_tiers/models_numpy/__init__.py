@@ -1,1 +1,0 @@
-"""The NumPy + scipy models (notebook parts 1.A and 2.A) and their checks."""

@@ -1,1 +1,0 @@
-"""Where the Ames CSV comes from (the download stage)."""
