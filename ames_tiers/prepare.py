@@ -3,6 +3,7 @@ tiers, standardize, split (the prepare stage; its outputs' formats are ames_tier
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from ames_tiers.core.dataset import Split, Standardization
 from ames_tiers.core.errors import UserError
+from ames_tiers.core.files import first_non_utf8
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,8 +30,17 @@ def read_ames(path: Path, features: tuple[str, ...]) -> pd.DataFrame:
         frame = pd.read_csv(path, compression="gzip")
     except FileNotFoundError:
         raise UserError(f"{path}: not found; run `dvc repro download`") from None
-    except (OSError, EOFError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise UserError(f"{path}: not a gzipped CSV file ({err})") from None
+    except pd.errors.ParserError as err:  # the file is a CSV, one of its rows is not right
+        detail = " ".join(str(err).split()).removeprefix("Error tokenizing data. C error: ")
+        raise UserError(f"{path}: a row does not fit the CSV's header ({detail})") from None
+    except UnicodeDecodeError:
+        with gzip.open(path) as unzipped:
+            where = first_non_utf8(unzipped)
+        raise UserError(f"{path}: not UTF-8 text (byte {where} of the unzipped CSV)") from None
+    except pd.errors.EmptyDataError:
+        raise UserError(f"{path}: empty, not even a header line") from None
+    except (OSError, EOFError) as err:
+        raise UserError(f"{path}: not a gzipped CSV file ({' '.join(str(err).split())})") from None
     if frame.empty:
         raise UserError(f"{path}: has a header but no data rows")
     for column in (PRICE_COLUMN, *features):

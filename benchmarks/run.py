@@ -28,6 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ames_tiers.core.files import write_text
 from tools.fresh_copy import COMMITTER, fresh_copy, set_param, stored_experiments
 from tools.lock import TORCH_WHEELS
 
@@ -437,7 +438,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="ames-bench-") as tmp:
             section = install_section(install_seconds(Path(tmp), env))
         note = f"(This section from `--only install` alone, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.)"
-        args.output.write_text(replace_section(args.output.read_text(), [*section, "", note]))
+        write_text(args.output, replace_section(args.output.read_text(), [*section, "", note]))
         print("\n".join(section))
         return
     with tempfile.TemporaryDirectory(prefix="ames-bench-") as tmp:
@@ -456,7 +457,7 @@ def main() -> None:
         }
     report = markdown(results)
     print(report)
-    args.output.write_text(report)
+    write_text(args.output, report)
 
 
 if __name__ == "__main__":

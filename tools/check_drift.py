@@ -7,7 +7,9 @@ metrics that changed, and prints `{}` when none did.) The tolerance is params.ya
 On aarch64 (--machine, default: this one's), the PyTorch models' train and valid losses
 may also move by `ci.aarch64_loss_tolerance`, relative: torch's float32 kernels round
 differently there (docs/reproducibility.md, "On ARM"); their accuracies and the NumPy models' metrics may not.
-Input that is not such a diff (empty, not JSON, another shape, NaN) is an error, never a pass.
+Input that is not such a diff (empty, not JSON, another shape, NaN, nested past any diff, over
+16 MB, not UTF-8) is an error, and a value that is not a finite number (infinity, a boolean, a
+string, a list) fails the check naming its metric: never a pass.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from ames_tiers.core import paths
 from ames_tiers.core.cli import cli_parser, run_cli
 from ames_tiers.core.errors import UserError
+from ames_tiers.core.files import MAX_DOCUMENT_BYTES, decoded, parse_json
 from ames_tiers.core.params import load_params
 from ames_tiers.models.registry import MODELS
 
@@ -46,18 +49,19 @@ log = logging.getLogger(__name__)
 USAGE = "pipe the output of `dvc metrics diff --json` into python -m tools.check_drift"
 
 
-def _reject_constant(name: str) -> None:
-    raise UserError(f"stdin has {name}, which `dvc metrics diff --json` never prints; {USAGE}")
+def read_stdin() -> str:
+    """Standard input, bounded and strict UTF-8, as every document the project reads."""
+    data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise UserError(f"stdin: larger than {MAX_DOCUMENT_BYTES} bytes; {USAGE}")
+    return decoded(data, "stdin")
 
 
 def parse_diff(text: str) -> dict[str, dict[str, dict[str, Any]]]:
     """The diff as {metrics file: {metric: {"old": ..., "new": ...}}}, or a UserError."""
     if not text.strip():
         raise UserError(f"stdin is empty; {USAGE}")
-    try:
-        diff = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        raise UserError(f"stdin is not JSON ({err}); {USAGE}") from None
+    diff = parse_json(text, "stdin", f"; {USAGE}")
     if not isinstance(diff, dict):
         raise UserError(f"stdin is a JSON {type(diff).__name__}, not an object; {USAGE}")
     for path, metrics in diff.items():
@@ -70,7 +74,8 @@ def parse_diff(text: str) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A real, finite number: not a boolean (JSON's true is not 1), not infinity (1e400)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def relative_tolerances(machine: str, aarch64_loss_tolerance: float) -> dict[str, float]:
@@ -95,7 +100,9 @@ def drifted(diff: dict, tolerance: float, relative: dict[str, float] | None = No
             old, new = change.get("old"), change.get("new")
             if old is None or new is None:
                 problems.append(f"{path}:{name} is {'new' if old is None else 'gone'} ({old} -> {new})")
-            elif _is_number(old) and _is_number(new):
+            elif not (_is_number(old) and _is_number(new)):
+                problems.append(f"{path}:{name} is not a finite number ({shown(old)} -> {shown(new)})")
+            else:
                 rel_tol = relative.get(f"{path}:{name}", 0.0)
                 if rel_tol and not math.isclose(old, new, rel_tol=rel_tol, abs_tol=tolerance):
                     problems.append(
@@ -107,15 +114,19 @@ def drifted(diff: dict, tolerance: float, relative: dict[str, float] | None = No
                         f"{path}:{name} moved {old!r} -> {new!r} "
                         f"(|diff| {abs(new - old):.3g} > {tolerance:g})"
                     )
-            elif old != new:
-                problems.append(f"{path}:{name} changed {old!r} -> {new!r}")
     return problems
+
+
+def shown(value: Any) -> str:
+    """A value as a message shows it: short, whatever it is."""
+    text = json.dumps(value) if not isinstance(value, float) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def main(args) -> None:
     ci = load_params().ci
     relative = relative_tolerances(args.machine, ci.aarch64_loss_tolerance)
-    problems = drifted(parse_diff(sys.stdin.read()), ci.metrics_tolerance, relative)
+    problems = drifted(parse_diff(read_stdin()), ci.metrics_tolerance, relative)
     if problems:
         raise UserError(
             f"{len(problems)} reproduced metric(s) differ from the committed ones; if the change "

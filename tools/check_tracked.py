@@ -2,12 +2,13 @@
 file may have changed on x86-64; on aarch64, only what torch's float32 rounding explains.
 
 Usage:  python -m tools.check_tracked [--machine aarch64]   (after `dvc repro`; CI runs it)
-Reads:  `git status --porcelain` (plots/screenshots/ aside: pictures of this machine's Chromium).
+Reads:  `git status --porcelain -z` (plots/screenshots/ aside: pictures of this machine's
+        Chromium, whatever their names).
 On aarch64 (docs/reproducibility.md, "On ARM") the PyTorch models' metrics, parity record and
 loss curve, their loss and decision-region figures, the report and dvc.lock may differ in their last bits;
 their predictions (so every accuracy and confusion matrix) and everything of the NumPy models
-and of the data may not. Exits 1 naming every
-file that changed without such an explanation.
+and of the data may not. Exits 1 naming every file that changed, or appeared untracked,
+without such an explanation.
 """
 
 from __future__ import annotations
@@ -47,22 +48,36 @@ def unexplained(changed: list[str], machine: str) -> list[str]:
     return [path for path in changed if path not in allowed and not path.startswith(SCREENSHOTS)]
 
 
-def changed_files(porcelain: str) -> list[str]:
-    return sorted(line[3:].strip() for line in porcelain.splitlines() if line.strip())
+def changed_files(porcelain: str) -> dict[str, str]:
+    """{path: its two-letter status} from `git status --porcelain -z`: NUL-separated, so a path
+    is as it is, spaces, quotes and all (without -z git quotes such names); a rename's entry is
+    followed by its old path."""
+    entries, found = porcelain.split("\0"), {}
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        i += 1
+        if len(entry) > 3:
+            found[entry[3:]] = entry[:2]
+            if entry[0] in "RC":
+                i += 1  # the old path of a rename or copy
+    return dict(sorted(found.items()))
 
 
 def main(args) -> None:
     status = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True
+        ["git", "status", "--porcelain", "-z", "--untracked-files=all"], capture_output=True, text=True
     )
     if status.returncode != 0:
         raise UserError(f"git status failed: {status.stderr.strip()}")
     changed = changed_files(status.stdout)
-    problems = unexplained(changed, args.machine)
+    problems = unexplained(list(changed), args.machine)
     if problems:
-        raise UserError(
-            f"dvc repro changed {len(problems)} committed file(s) on {args.machine}: {', '.join(problems)}"
-        )
+        untracked = [p for p in problems if changed[p] == "??"]
+        modified = [p for p in problems if changed[p] != "??"]
+        parts = [f"changed {len(modified)} committed file(s): {', '.join(modified)}"] if modified else []
+        parts += [f"left {len(untracked)} untracked file(s): {', '.join(untracked)}"] if untracked else []
+        raise UserError(f"dvc repro on {args.machine} {'; and '.join(parts)}")
     explained = [path for path in changed if not path.startswith(SCREENSHOTS)]
     if explained:
         log.info(

@@ -6,8 +6,9 @@ Usage:  python -m tools.pr_report --base origin/main [--output report.md]
         result as the job summary and as one comment that it updates, never repeats)
 Reads:  `dvc params diff BASE --md`, `dvc metrics diff BASE --md`, and `git diff --name-only
         BASE` for the figures (plots/figures/, plots/report_figures/) the change redrew.
-Writes: the markdown to --output, or to stdout. It opens with MARKER, the line by which the
-        workflow finds its own comment again.
+Writes: the markdown to --output (a file, replaced atomically; a symlink's file), or to stdout
+        (no --output, or --output -); a device, FIFO or directory as --output is refused with
+        one line. It opens with MARKER, the line by which the workflow finds its own comment.
 """
 
 from __future__ import annotations
@@ -78,16 +79,22 @@ def main(args) -> None:
         _run("dvc", "metrics", "diff", args.base, "--md"),
         changed_figures(args.base),
     )
-    if args.output:
-        write_text(args.output, text)
-    else:
+    emit(text, args.output)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """To standard output (no --output, or -), or to the file (ames_tiers.core.files decides
+    what may be written: /dev/stdout, a pipe, is refused there; `-` is the stream)."""
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
+    else:
+        write_text(output, text)
 
 
 def parser():
     p = cli_parser(__doc__, "tools.pr_report")
     p.add_argument("--base", required=True, help="the base branch's revision, e.g. origin/main")
-    p.add_argument("--output", type=Path, help="write the markdown here (default: stdout)")
+    p.add_argument("--output", type=Path, help="write the markdown to this file (default, or -: stdout)")
     return p
 
 

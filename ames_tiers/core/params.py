@@ -9,12 +9,14 @@ prepare stages do not depend on the models' code: adding a model reruns neither.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ames_tiers.core import paths
 from ames_tiers.core.errors import ParamsError
+from ames_tiers.core.files import MAX_DEPTH, check_depth, read_document
 from ames_tiers.core.validation import (
     SEED_MAX,
     anything,
@@ -113,16 +115,19 @@ def read_yaml(path: Path) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    text = read_document(path, missing="run from the repository root")  # bounded, strict UTF-8
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParamsError(f"{path}: not found; run from the repository root") from None
-    try:
-        return YAML(typ="safe", pure=True).load(text)
+        return check_depth(YAML(typ="safe", pure=True).load(text), str(path))
     except YAMLError as err:
         mark = getattr(err, "problem_mark", None) if isinstance(err, MarkedYAMLError) else None
         where = f" (line {mark.line + 1})" if mark else ""
         raise ParamsError(f"{path}: not valid YAML{where}: {getattr(err, 'problem', err)}") from None
+    except RecursionError:
+        raise ParamsError(f"{path}: nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as err:  # an integer of thousands of digits (Python's int limit)
+        digits = re.search(r"has (\d+) digits", str(err))
+        size = f" ({digits[1]} digits)" if digits else ""
+        raise ParamsError(f"{path}: a number too long to read{size}: no value params.yaml allows") from None
 
 
 def load_params(path: Path = paths.PARAMS) -> Params:

@@ -68,7 +68,7 @@ def anything(v: Any) -> str | None:
 def mapping(raw: Any, where: str, keys: list[str]) -> dict[str, Any]:
     """``raw`` if it is a mapping with exactly ``keys``, else a ParamsError."""
     if not isinstance(raw, dict):
-        raise ParamsError(f"params.yaml: {where} = {raw!r}: must be a mapping of {keys}")
+        raise ParamsError(f"params.yaml: {where} = {shown(raw)}: must be a mapping of {keys}")
     unknown = sorted(set(raw) - set(keys), key=str)
     if unknown:
         raise ParamsError(f"params.yaml: {where}.{unknown[0]}: unknown key; allowed keys are {keys}")
@@ -90,9 +90,16 @@ def build(cls: type[T], raw: Any, where: str) -> T:
     return cls(**values)
 
 
+def shown(value: Any, width: int = 40) -> str:
+    """A value as an error shows it: its repr, cut to ``width`` characters (a 4,000-digit seed
+    is one line, not a screenful)."""
+    text = repr(value)
+    return text if len(text) <= width else f"{text[: width - 3]}... ({len(text)} characters)"
+
+
 def checked_value(check: Check, value: Any, where: str) -> Any:
     """``value`` if ``check`` accepts it, else a ParamsError naming ``where``."""
     problem = check(value)
     if problem:
-        raise ParamsError(f"params.yaml: {where} = {value!r}: {problem}")
+        raise ParamsError(f"params.yaml: {where} = {shown(value)}: {problem}")
     return value

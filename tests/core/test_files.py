@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -11,6 +12,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ames_tiers.core import files
 from ames_tiers.core.errors import UserError
@@ -66,3 +69,46 @@ def test_ctrl_c_is_one_line_and_leaves_no_output(mini_prepared, tmp_path):
     assert process.returncode == 130
     assert stderr.strip().splitlines() == ["train@mlp: error: interrupted; nothing was written"]
     assert not (tmp_path / "models" / "mlp.json").exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=64) | st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_any_bytes_as_a_document_are_read_or_one_line_never_a_traceback(data):
+    """The file-encoding class: any bytes in a JSON document the project reads give a value or
+    one UserError line naming the document (and, for bytes that are not UTF-8, the byte)."""
+    try:
+        value = files.parse_json(files.decoded(data, "metrics/mlp.json"), "metrics/mlp.json")
+    except UserError as err:
+        assert "\n" not in str(err) and str(err).startswith("metrics/mlp.json: ")
+        if "not UTF-8" in str(err):
+            with pytest.raises(UnicodeDecodeError) as caught:
+                data.decode("utf-8")
+            assert f"byte {caught.value.start} " in str(err)
+    else:
+        assert files.check_depth(value, "x") is value
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"seed: " + b"9" * 5000 + b"\n", "params.yaml: a number too long to read (5000 digits)"),
+        (b"seed: 42\ndata: \xff\n", "params.yaml: not UTF-8 text (byte 15 is b'\\xff')"),
+        (b"seed: " + b"[" * 5000, "params.yaml: nested deeper than 32 levels"),
+        (
+            "the committed params, seed of 4000 digits",
+            "params.yaml: seed = " + "9" * 37 + "... (4000 characters)",
+        ),
+    ],
+    ids=["5000 digits", "not UTF-8", "deep", "4000 digits"],
+)
+def test_check_params_by_hand_on_a_hostile_params_yaml_is_one_line(tmp_path, content, message):
+    if isinstance(content, str):
+        from ames_tiers.core.params import read_yaml
+
+        content = json.dumps({**read_yaml(REPO / "params.yaml"), "seed": int("9" * 4000)}).encode()
+    (tmp_path / "params.yaml").write_bytes(content)
+    result = subprocess.run([sys.executable, "-m", "stages.check_params"], cwd=tmp_path, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)})  # fmt: skip
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("check_params: error: ") and message in line

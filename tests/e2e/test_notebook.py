@@ -4,14 +4,17 @@ prints the numbers the seed notebook prints, and the pipeline's own metrics."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tools.fresh_copy import set_param
+
 from ..notebooks.test_notebook_file import NOTEBOOK, strip
 
-pytestmark = pytest.mark.e2e(seconds=15)  # its rough cost here: the longest start first
+pytestmark = pytest.mark.e2e(seconds=30)  # its rough cost here: the longest start first
 
 
 def text_of(cell) -> str:
@@ -27,14 +30,17 @@ def text_of(cell) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def run_notebook(reproduced):
-    root, env, _ = reproduced
+def execute(root, env):
     path = root / "notebooks" / "cs375_linear_softmax.ipynb"
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute(env=env)  # fmt: skip
     return notebook
+
+
+@pytest.fixture(scope="module")
+def run_notebook(reproduced):
+    return execute(*reproduced[:2])
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +100,18 @@ def test_the_torch_parts_and_the_change_cell_train(executed):
     assert re.search(r"Epoch 900, Loss: \d\.\d{4}", output_containing(executed, "Epoch 900"))
     assert re.search(r"hidden=50, .*validation accuracy 0\.\d{4}", output_containing(executed, "hidden=50"))
     assert not any("Traceback" in text or "Error" in text for text in executed)
+
+
+def test_with_params_edited_but_not_reproduced_it_says_metrics_are_older_and_what_to_run(
+    reproduced, tmp_path
+):
+    root = shutil.copytree(reproduced[0], tmp_path / "repo", symlinks=True)
+    set_param(root, "models.mlp.hidden", 50)
+    texts = [text_of(cell) for cell in execute(root, reproduced[1]).cells if cell.cell_type == "code"]
+    said = output_containing(texts, "metrics/ is older")
+    assert "metrics/ is older than params.yaml or the code (" in said and "train@mlp" in said
+    assert "run `dvc repro`, then rerun this notebook" in said
+
+
+def test_up_to_date_it_says_nothing_of_the_kind(executed):
+    assert not any("is older than" in text for text in executed)

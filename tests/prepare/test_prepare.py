@@ -143,8 +143,26 @@ def test_a_constant_feature_is_named_without_a_warning():
 def test_an_empty_gzip_is_a_clear_error(tmp_path):
     path = tmp_path / "a.csv.gz"
     path.write_bytes(gzip.compress(b""))
-    with pytest.raises(UserError, match="not a gzipped CSV"):
+    with pytest.raises(UserError, match=r"a\.csv\.gz: empty, not even a header line"):
         read_ames(path, PARAMS.features)
+
+
+@pytest.mark.parametrize(
+    "csv, message",
+    [
+        (b"Sale_Price,Longitude,Latitude\n1,2,3\n1,2,3,4\n",
+         r"a.csv.gz: a row does not fit the CSV's header \(Expected 3 fields in line 3, saw 4\)$"),
+        (b"Sale_Price,Longitude,Latitude\n1,2,\xff\n",
+         r"a.csv.gz: not UTF-8 text \(byte 34 of the unzipped CSV\)$"),
+    ],
+    ids=["a ragged row", "not UTF-8"],
+)  # fmt: skip
+def test_a_gzipped_csv_with_a_bad_row_is_one_line_saying_so(tmp_path, csv, message):
+    path = tmp_path / "a.csv.gz"
+    path.write_bytes(gzip.compress(csv))
+    with pytest.raises(UserError, match=message) as caught:
+        read_ames(path, PARAMS.features)
+    assert "\n" not in str(caught.value) and "not a gzipped" not in str(caught.value)
 
 
 def test_infinite_values_are_named(tmp_path):

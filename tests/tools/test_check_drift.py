@@ -2,6 +2,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ames_tiers.core.errors import UserError
 from ames_tiers.core.params import load_params
@@ -40,12 +42,26 @@ def test_no_diff_is_no_drift():
     [
         ("", "stdin is empty"),
         ("  \n", "stdin is empty"),
-        ("{not json", "stdin is not JSON"),
+        ("{not json", "stdin: not valid JSON"),
         ("[]", "stdin is a JSON list, not an object"),
         ('{"metrics/mlp.json": 3}', "'metrics/mlp.json' maps to 3, not to metrics"),
         ('{"m.json": {"loss": 0.5}}', "m.json:loss is 0.5, not an old/new pair"),
-        ('{"m.json": {"loss": {"old": NaN, "new": 0.5}}}', "stdin has NaN"),
-        ('{"m.json": {"loss": {"old": 0.5, "new": Infinity}}}', "stdin has Infinity"),
+        ('{"m.json": {"loss": {"old": NaN, "new": 0.5}}}', "NaN is not JSON"),
+        ('{"m.json": {"loss": {"old": 0.5, "new": Infinity}}}', "Infinity is not JSON"),
+        ('{"m.json": ' + "[" * 10_000 + "]" * 10_000 + "}", "nested deeper than 32 levels"),
+        ('{"m.json": {"loss": {"old": 1, "new": ' + "9" * 5000 + "}}}", "not valid JSON"),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "not json",
+        "a list",
+        "a number",
+        "no pair",
+        "NaN",
+        "Infinity",
+        "deep",
+        "5000 digits",
     ],
 )
 def test_input_that_is_not_a_metrics_diff_is_refused(stdin, message):
@@ -53,14 +69,60 @@ def test_input_that_is_not_a_metrics_diff_is_refused(stdin, message):
         parse_diff(stdin)
 
 
-@pytest.mark.parametrize("stdin", ["", "NaN", '{"m.json": []}'])
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (1, True),
+        (True, True),
+        (1e400, 1e400),
+        ("0.5", "0.5"),
+        ([0.5], [0.5]),
+        ({"v": 1}, {"v": 1}),
+        (0.5, None),
+    ],
+    ids=["true against 1", "true", "1e400", "a string", "a list", "an object", "gone"],
+)
+def test_a_value_that_is_not_a_finite_number_fails_naming_its_metric(old, new):
+    (problem,) = drifted({"metrics/mlp.json": {"valid.loss": {"old": old, "new": new}}}, 0.0)
+    assert problem.startswith("metrics/mlp.json:valid.loss is ")
+
+
+@given(st.one_of(st.booleans(), st.text(), st.none(), st.lists(st.floats()), st.just(float("inf")),
+                 st.just(float("-inf")), st.just(float("nan"))))  # fmt: skip
+def test_no_non_number_ever_passes_against_a_number(value):
+    assert drifted({"m.json": {"a": {"old": 1.0, "new": value}}}, 1e9) != []
+    assert drifted({"m.json": {"a": {"old": value, "new": 1.0}}}, 1e9) != []
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        b"",
+        b"NaN",
+        b'{"m.json": []}',
+        b"[" * 100_000,
+        b"1e400",
+        b'{"m.json": 1}\xff',
+        b"\xfe\xff{}",
+        b"{" * 2**25,
+    ],
+    ids=["empty", "NaN", "a list", "deep", "1e400", "not UTF-8", "UTF-16", "over 16 MB"],
+)
 def test_cli_refuses_bad_input_with_one_line_and_exit_1(stdin):
     result = subprocess.run(
-        [sys.executable, "-m", "tools.check_drift"], cwd=REPO, input=stdin, capture_output=True, text=True
+        [sys.executable, "-m", "tools.check_drift"], cwd=REPO, input=stdin, capture_output=True
     )
     assert result.returncode == 1
-    (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("check_drift: error: stdin") and "Traceback" not in result.stderr
+    (line,) = result.stderr.decode().strip().splitlines()
+    assert line.startswith("check_drift: error: stdin") and "Traceback" not in line
+
+
+def test_cli_fails_1e400_naming_the_metric():
+    stdin = '{"metrics/mlp.json": {"valid.loss": {"old": 0.5, "new": 1e400}}}'
+    result = subprocess.run([sys.executable, "-m", "tools.check_drift"], cwd=REPO, input=stdin,
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 1
+    assert "metrics/mlp.json:valid.loss is not a finite number (0.5 -> inf)" in result.stderr
 
 
 def test_cli_passes_an_empty_diff():

@@ -8,7 +8,9 @@ import gzip
 import io
 import json
 import logging
+import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +27,7 @@ from ames_tiers.core.errors import UserError
 from ames_tiers.models.registry import MODELS
 from ames_tiers.prepare import split_indices
 from tools import predict as predict_tool
-from tools.predict import houses_from_csv
+from tools.predict import _number, houses_from_csv
 
 from ..conftest import REPO
 from ..mini_pipeline import run_pipeline
@@ -96,7 +98,10 @@ def test_one_house_from_the_command_line(trained):
     "args, message",
     [
         (["mlp", "--longitude", "east", "--latitude", "42"], "--longitude = 'east' is not a number"),
-        (["mlp", "--longitude", "nan", "--latitude", "42"], "--longitude = 'nan' is not a finite number"),
+        (["mlp", "--longitude", "nan", "--latitude", "42"], "--longitude = 'nan' is not a number"),
+        (["mlp", "--longitude", "-93.6_3", "--latitude", "42"], "--longitude = '-93.6_3' is not a number"),
+        (["mlp", "--longitude", "-９３.６", "--latitude", "42"], "--longitude = '-９３.６' is not a number"),
+        (["mlp", "--longitude", "1e999", "--latitude", "42"], "--longitude = '1e999' is not a finite number"),
         (["mlp", "--latitude", "42"], "--longitude is missing (the model reads Longitude, Latitude)"),
         (["svm", "--latitude", "42"], "argument MODEL: invalid choice: 'svm'"),
     ],
@@ -117,7 +122,7 @@ def test_a_csv_without_the_columns_is_one_line(trained, tmp_path):
     assert line.endswith("houses.csv: column 'Latitude' is missing (the model reads Longitude, Latitude)")
     houses.write_text("Longitude,Latitude\n-93.6,north\n")
     (line,) = predict(root, "mlp", "--csv", str(houses)).stderr.strip().splitlines()
-    assert line.endswith("houses.csv: line 2, Latitude = 'north' is not a number")
+    assert "houses.csv: line 2, Latitude = 'north' is not a number" in line
 
 
 @pytest.fixture
@@ -211,7 +216,10 @@ def test_csv_and_one_house_together_is_one_line(trained, tmp_path):
         ('{"layers": [{"weights": [[1.0', "models/mlp.json: not valid JSON"),
         ('{"kind": "classification"}', "models/mlp.json: not a model file as `train` writes it: has no list"),
         ('{"layers": [{"weights": [["x"]], "bias": [0]}]}', "must be arrays of numbers"),
-        ('{"layers": [{"weights": [[NaN, 1, 1], [1, 1, 1]], "bias": [0, 0, 0]}]}', "non-finite numbers"),
+        (
+            '{"layers": [{"weights": [[NaN, 1, 1], [1, 1, 1]], "bias": [0, 0, 0]}]}',
+            "not valid JSON (NaN is not JSON)",
+        ),
         (
             '{"layers": [{"weights": [[1, 1, 1]], "bias": [0, 0, 0]}]}',
             "takes 1 features, the prepared data has 2",
@@ -269,9 +277,35 @@ def test_any_csv_gives_houses_or_one_user_error_never_a_traceback(tmp_path, rows
     houses = tmp_path / "generated.csv"
     houses.write_bytes(data)
     try:
-        raw, where = houses_from_csv(houses, ("Longitude", "Latitude"))
+        read = list(houses_from_csv(houses, ("Longitude", "Latitude")))
     except UserError as err:
         assert "\n" not in str(err) and str(err).startswith(str(houses))
     else:
-        assert raw.ndim == 2 and raw.shape[1] == 2 and np.isfinite(raw).all()
-        assert where(0, "Latitude").startswith(f"{houses}: line ")
+        lines = [line for line, _ in read]
+        assert read and lines == sorted(set(lines)) and lines[0] >= 2
+        assert all(len(values) == 2 and all(map(math.isfinite, values)) for _, values in read)
+
+
+def test_a_negative_number_in_scientific_notation_is_an_option_value(trained):
+    root, _ = trained
+    plain = predict_process(root, "mlp", "--longitude", "-93.63", "--latitude", "42.03")
+    scientific = predict_process(root, "mlp", "--longitude", "-9.363e1", "--latitude", "4.203E1")
+    assert scientific.returncode == 0, scientific.stderr
+    assert scientific.stdout.splitlines()[1].split(",")[2:] == plain.stdout.splitlines()[1].split(",")[2:]
+
+
+@given(st.text(max_size=12))
+def test_a_number_is_read_exactly_when_a_person_would_write_it_so(text):
+    person = re.fullmatch(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text.strip(" "), re.ASCII)
+    try:
+        value = _number(text, "--longitude")
+    except UserError as err:
+        assert "\n" not in str(err) and str(err).startswith("--longitude = ")
+        assert not person or not math.isfinite(float(text))
+    else:
+        assert person and value == float(text)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_every_finite_float_as_python_prints_it_is_read_back(value):
+    assert _number(repr(value), "x") == value
