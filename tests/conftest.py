@@ -39,6 +39,7 @@ def cached_download(repo: Path) -> Path | None:
     """The DVC cache's file for data/raw/ames.csv.gz, as dvc.lock records the download's output."""
     import json
 
+    from ames_tiers.core.errors import UserError
     from ames_tiers.core.params import read_yaml
 
     try:
@@ -47,7 +48,7 @@ def cached_download(repo: Path) -> Path | None:
         cache = repo / ".dvc" / "cache" / "files" / "md5"
         listing = json.loads((cache / md5[:2] / f"{md5[2:]}.dir").read_text())
         entry = next(e["md5"] for e in listing if e["relpath"] == "ames.csv.gz")
-    except (OSError, KeyError, StopIteration, TypeError, ValueError):
+    except (OSError, KeyError, StopIteration, TypeError, ValueError, UserError):
         return None
     return cache / entry[:2] / entry[2:]
 

@@ -126,5 +126,8 @@ def test_an_unwritable_output_is_one_line_naming_the_path(tmp_path):
     result = run_module(tmp_path, "stages.plots_template")
     assert result.returncode == 1
     (line,) = error_lines(result)
-    assert line == "plots_template: error: cannot write plots/offline_template.html: Is a directory"
+    assert line == (
+        "plots_template: error: cannot write plots/offline_template.html: it is a directory, not a file; "
+        "nothing was written"
+    )
     assert [p.name for p in (tmp_path / "plots").iterdir()] == ["offline_template.html"]  # no temp file left

@@ -43,12 +43,29 @@ def test_a_metric_that_is_not_an_accuracy_fails_the_gate(metrics, message):
         valid_accuracy("mlp", metrics)
 
 
-def test_cli_fails_with_one_line_on_a_broken_metrics_file(tmp_path):
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b'{"valid": {"accuracy": NaN}}', "metrics/mlp.json: not valid JSON (NaN is not JSON)"),
+        (
+            b'{"valid": {"accuracy": 1e400}}',
+            "metrics/mlp.json: valid.accuracy = inf is not an accuracy in [0, 1]",
+        ),
+        (b'{"valid": {"accuracy": true}}', "metrics/mlp.json: valid.accuracy = True is not a number"),
+        (
+            b'{"valid": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "metrics/mlp.json: nested deeper than 32 levels",
+        ),
+        (b'{"valid": {"accuracy": 0.9, "note": "caf\xe9"}}', "metrics/mlp.json: not UTF-8 text (byte 40 is"),
+    ],
+    ids=["NaN", "1e400", "true", "deep", "latin-1"],
+)
+def test_cli_fails_with_one_line_on_a_broken_metrics_file(tmp_path, content, message):
     (tmp_path / "params.yaml").write_text((REPO / "params.yaml").read_text())
     (tmp_path / "metrics").mkdir()
     for name in ("linreg_numpy", "linreg_torch", "logreg_numpy", "logreg_torch", "mlp"):
         (tmp_path / "metrics" / f"{name}.json").write_text('{"valid": {"accuracy": 0.9}}')
-    (tmp_path / "metrics" / "mlp.json").write_text('{"valid": {"accuracy": NaN}}')
+    (tmp_path / "metrics" / "mlp.json").write_bytes(content)
     result = subprocess.run(
         [sys.executable, "-m", "tools.check_accuracy"],
         cwd=tmp_path,
@@ -57,6 +74,5 @@ def test_cli_fails_with_one_line_on_a_broken_metrics_file(tmp_path):
         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == (
-        "check_accuracy: error: metrics/mlp.json: valid.accuracy = nan is not an accuracy in [0, 1]"
-    )
+    (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert line.startswith(f"check_accuracy: error: {message}")
