@@ -14,7 +14,7 @@ from tools.fresh_copy import set_param
 
 from ..notebooks.test_notebook_file import NOTEBOOK, strip
 
-pytestmark = pytest.mark.e2e(seconds=30)  # its rough cost here: the longest start first
+pytestmark = pytest.mark.e2e(seconds=20)  # its rough cost here: the longest start first
 
 
 def text_of(cell) -> str:

@@ -21,7 +21,8 @@ from tools.search import INTERRUPTED, is_own_failure
 
 from .dvc_helpers import run
 
-pytestmark = pytest.mark.e2e(seconds=45)  # its rough cost here: the longest start first
+# slow: a search of several trials, each a dvc exp run (80 s here), is what a user leaves running
+pytestmark = [pytest.mark.e2e(seconds=80), pytest.mark.slow]
 
 # A tiny MLP (seconds per trial); parity.mlp.parameters 1e-30 makes the reference check fail
 # (float64 agrees with sklearn to ~1e-16), a trial that fails for a reason of its own.
