@@ -76,7 +76,8 @@ def named_in(path: Path) -> list[tuple[str, str]]:
     found = []
     for line in text.splitlines():
         for match in PATH.finditer(line):
-            if not PLACEHOLDER.search(line[match.start() : match.end() + 1]):
+            after = line[match.end() : match.end() + 1]  # plots/search/<study>.html: a placeholder
+            if not PLACEHOLDER.search(line[match.start() : match.end() + 1]) and after != "<":
                 found.append(("path", match.group(0)))
         for match in MODULE.finditer(line):
             if not match.group(0).endswith((".py", ".md", ".yaml", ".json", ".csv", ".png", ".html")):

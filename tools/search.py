@@ -3,6 +3,8 @@
 Usage:  python -m tools.search [--space search.yaml] [--jobs N] [--seed S] [--sampler tpe|random]
                                [--trials N] [--study NAME] [--storage URL] [--push REMOTE]
         python -m tools.search --show      (the study's trials, best first; runs nothing)
+        python -m tools.search --page      (plots/search/<study>.html: its history, its params
+                                            in parallel coordinates, their importance; runs nothing)
 Reads:  search.yaml (the study's name, the metric, the ranges of the params.yaml keys it
         varies; no stage reads it), params.yaml (to check the ranges), the experiments' metrics.
 Writes: one DVC experiment per trial, named <study>-<trial number>, of the current commit
@@ -23,9 +25,12 @@ the same command resumes the study where it stopped, never repeating a finished 
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -38,11 +43,13 @@ from typing import Any
 from ames_tiers.core.cli import ERROR_LINE, cli_parser, run_cli
 from ames_tiers.core.errors import ParamsError, UserError
 from ames_tiers.core.params import read_yaml, set_arguments
+from ames_tiers.search.urls import redacted, scrubbed
 
 log = logging.getLogger(__name__)
 
 SPACE = Path("search.yaml")
 STORAGE_FILE = Path("search.db")  # gitignored
+PAGES = Path("plots/search")  # the studies' pages (gitignored: a study is not a pipeline output)
 LOGS = Path(".dvc/tmp/search")  # each trial's `dvc exp run` output (DVC's gitignored tmp)
 STORAGE_ENV = "OPTUNA_STORAGE"  # as Optuna's own command line reads it
 STORAGE_ATTEMPTS = 5
@@ -53,6 +60,8 @@ RACE_RETRIES = 5
 BEST_SHOWN = 5
 POLL_SECONDS = 0.2
 INTERRUPTED = "interrupted (Ctrl-C)"
+KILLED = "its search was killed"  # a trial of this machine whose search process is gone
+NOT_ITS_OWN = "stopped: "  # then why: the environment's failure, not the trial's
 
 
 @dataclass
@@ -70,8 +79,10 @@ def experiment_name(study: str, number: int) -> str:
 
 
 def trial_command(name: str, params: dict[str, Any]) -> list[str]:
-    # --temp: each trial in a directory of its own, so that several run at once
-    return ["dvc", "exp", "run", "--temp", "-n", name, *(a for s in set_arguments(params) for a in ("-S", s))]
+    """`dvc exp run --temp` (each trial in a directory of its own, so that several run at once),
+    under a guard that stops it if this search is killed (ames_tiers/search/guard.py)."""
+    run = ["dvc", "exp", "run", "--temp", "-n", name, *(a for s in set_arguments(params) for a in ("-S", s))]
+    return [sys.executable, "-m", "ames_tiers.search.guard", "--", *run]
 
 
 def failure_reason(output: str) -> str:
@@ -81,6 +92,24 @@ def failure_reason(output: str) -> str:
         return found[-1].strip()
     errors = [line.strip() for line in output.splitlines() if line.startswith("ERROR")]
     return errors[-1] if errors else (output.strip().splitlines() or ["exited without a message"])[-1]
+
+
+# DVC's or the system's own failures, not the trial's: the search stops, the trial runs again
+ENVIRONMENT = ("unexpected error", "No space left on device", "not a git repository", "Read-only file system",
+               "does not have any commits")  # fmt: skip
+
+
+class EnvironmentFailure(Exception):
+    """A trial failed for a reason that is not its own (disk, git, DVC itself)."""
+
+
+def environment_problem(output: str) -> str | None:
+    """The line that says a failure is the environment's, or None if it is the trial's own (a
+    stage's error line) or unknown."""
+    if ERROR_LINE.search(output):
+        return None
+    lines = [line.strip() for line in output.splitlines() if any(text in line for text in ENVIRONMENT)]
+    return lines[-1] if lines else None
 
 
 def is_lock_race(output: str) -> bool:
@@ -104,15 +133,16 @@ def git(*args: str) -> str:
 
 def experiment_metric(name: str, spec) -> float:
     """The metric as the experiment's commit records it."""
-    import json
-
+    from ames_tiers.core.files import parse_json
     from ames_tiers.search.space import metric_value
     from tools.fresh_copy import stored_experiments
 
     ref = stored_experiments(Path.cwd()).get(name)
     if ref is None:
         raise UserError(f"experiment {name} ran but DVC did not store it")
-    return metric_value(json.loads(git("show", f"{ref}:{spec.metric.file}")), spec.metric)
+    return metric_value(
+        parse_json(git("show", f"{ref}:{spec.metric.file}"), f"{name}:{spec.metric.file}"), spec.metric
+    )
 
 
 # --- the study's storage and its trials ------------------------------------------------------
@@ -149,16 +179,10 @@ def open_study(spec, url: str, sampler_name: str, seed: int):
             # two machines starting on a new database both create Optuna's tables: one loses
             raced = "already exists" in str(err) or "duplicate" in str(err)
             if attempt + 1 == STORAGE_ATTEMPTS or not raced:
-                raise UserError(f"storage {redacted(url)}: {str(err).splitlines()[0]}") from None
+                first = (str(err).splitlines() or [type(err).__name__])[0]
+                raise UserError(f"storage {redacted(url)}: {scrubbed(first, url)}") from None
             time.sleep(1 + attempt)
     return study, storage
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for messages."""
-    import re
-
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 def counts(study) -> dict[str, int]:
@@ -168,7 +192,8 @@ def counts(study) -> dict[str, int]:
     trials = study.get_trials(deepcopy=False)
     failed = [t for t in trials if t.state == TrialState.FAIL and is_own_failure(t)]
     complete = [t for t in trials if t.state == TrialState.COMPLETE]
-    running = [t for t in trials if t.state in (TrialState.RUNNING, TrialState.WAITING)]
+    # WAITING (queued again) is not running: it is the next trial asked, and must be asked
+    running = [t for t in trials if t.state == TrialState.RUNNING]
     return {"finished": len(complete) + len(failed), "failed": len(failed), "running": len(running)}
 
 
@@ -176,7 +201,7 @@ def is_own_failure(trial) -> bool:
     """A trial that failed for a reason of its own (it would fail again), not one stopped
     by Ctrl-C or found dead (its machine was killed): those run again."""
     reason = trial.user_attrs.get("reason")
-    return bool(reason) and reason != INTERRUPTED
+    return bool(reason) and reason not in (INTERRUPTED, KILLED) and not reason.startswith(NOT_ITS_OWN)
 
 
 def enqueue_stopped(study) -> int:
@@ -185,7 +210,8 @@ def enqueue_stopped(study) -> int:
     import optuna
     from optuna.trial import TrialState
 
-    optuna.storages.fail_stale_trials(study)
+    optuna.storages.fail_stale_trials(study)  # another machine's, silent past GRACE_SECONDS
+    fail_orphans(study)
     trials = study.get_trials(deepcopy=False)
     retried = {t.user_attrs.get("retry_of") for t in trials}
     stopped = [t for t in trials if t.state == TrialState.FAIL and not is_own_failure(t)]
@@ -193,6 +219,30 @@ def enqueue_stopped(study) -> int:
         if trial.number not in retried:
             study.enqueue_trial(trial.params, user_attrs={"retry_of": trial.number})
     return sum(t.number not in retried for t in stopped)
+
+
+def fail_orphans(study) -> None:
+    """Fail, as stopped, the RUNNING trials of this machine whose search process is gone (killed
+    before its first heartbeat, or within the grace period): they run again at once."""
+    from optuna.trial import TrialState
+
+    here = socket.gethostname()
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        pid = trial.user_attrs.get("pid")
+        if trial.user_attrs.get("machine") == here and isinstance(pid, int) and not process_alive(pid):
+            # Optuna fails stale trials by heartbeat only; a dead process is known at once
+            study._storage.set_trial_user_attr(trial._trial_id, "reason", KILLED)
+            study._storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def best_trials(study, limit: int = BEST_SHOWN) -> list:
@@ -203,34 +253,50 @@ def best_trials(study, limit: int = BEST_SHOWN) -> list:
 
 
 def summary(study, spec) -> str:
-    """The best trials as a table, and the one command that keeps the best."""
+    """Every trial as a table, best first: the finished ones by their metric (rounded as
+    tools.compare rounds it, params as DVC records them), then those that failed with their
+    reason, then those stopped or running; and the one command that keeps the best."""
+    from optuna.trial import TrialState
+
     from tools.fresh_copy import stored_experiments
 
-    best = best_trials(study)
-    if not best:
-        return f"study {spec.study}: no trial has finished yet"
+    trials = study.get_trials(deepcopy=False)
+    if not trials:
+        return f"study {spec.study}: no trial has run yet"
+    best = best_trials(study, limit=len(trials))
+    others = [t for t in trials if t.state != TrialState.COMPLETE]
     keys = list(spec.params)
-    rows = [["rank", "experiment", str(spec.metric), *keys, "machine"]]
-    for rank, t in enumerate(best, 1):
-        params = [format_value(t.params.get(k)) for k in keys]
-        rows.append(
-            [
-                str(rank),
-                t.user_attrs.get("experiment", "?"),
-                f"{t.value:.6g}",
-                *params,
-                t.user_attrs.get("machine", "?"),
-            ]
-        )
+    rows = [["rank", "experiment", str(spec.metric), *keys, "state", "machine"]]
+    for rank, t in enumerate([*best, *others], 1):
+        value = f"{t.value:.4f}" if t.state == TrialState.COMPLETE else "-"
+        state = "complete" if t.state == TrialState.COMPLETE else trial_state(t)
+        params = [json.dumps(t.params[k]) if k in t.params else "-" for k in keys]
+        rows.append([str(rank) if t in best else "-", t.user_attrs.get("experiment", "?"), value, *params,
+                     state, t.user_attrs.get("machine", "?")])  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     c = counts(study)
+    header = f"study {spec.study}: {c['finished']} of {spec.trials} trials finished ({c['failed']} failed)"
+    header += ", best first:"
+    if not best:
+        return "\n".join([header, *lines, "no trial has finished yet"])
     top = best[0].user_attrs.get("experiment", "?")
     keep = f"keep the best: dvc exp apply {top}   (or as a branch: dvc exp branch {top} <branch>)"
     if top not in stored_experiments(Path.cwd()):
         keep = f"keep the best: dvc exp pull origin {top} && dvc exp apply {top}"
-    header = f"study {spec.study}: {c['finished']} trials finished ({c['failed']} failed), best first:"
     return "\n".join([header, *lines, keep])
+
+
+def trial_state(trial) -> str:
+    """A trial that did not complete, in a word or its reason."""
+    reason = trial.user_attrs.get("reason")
+    if trial.state.name == "FAIL":
+        return (
+            f"failed: {reason}"
+            if is_own_failure(trial)
+            else f"stopped ({reason or 'no heartbeat'}), runs again"
+        )
+    return trial.state.name.lower()
 
 
 def format_value(value: Any) -> str:
@@ -255,8 +321,10 @@ class Search:
         enqueue_stopped(self.study)  # another machine's trials, stopped or dead, run first
         trial = self.study.ask(search_space(self.spec.params))
         name = experiment_name(self.spec.study, trial.number)
+        self.storage.record_heartbeat(trial._trial_id)  # from its first second: expired if we die
         trial.set_user_attr("experiment", name)
         trial.set_user_attr("machine", socket.gethostname())
+        trial.set_user_attr("pid", os.getpid())
         self.running[trial.number] = Running(trial, name, None, LOGS / f"{name}.log", params=trial.params)
         self.launch(self.running[trial.number])
 
@@ -302,6 +370,9 @@ class Search:
                         run.name,
                         failure_reason(pushed.stdout + pushed.stderr),
                     )
+        elif problem := environment_problem(output):
+            self.running[run.trial.number] = run  # stopped with the others, to run again
+            raise EnvironmentFailure(problem)
         else:
             self.record_failure(run, failure_reason(output))
 
@@ -312,28 +383,34 @@ class Search:
         self.study.tell(run.trial, state=TrialState.FAIL)
         self.report(f"{run.name}: failed: {reason}  {describe(run.params)}")
 
-    def stop_all(self) -> None:
-        """Ctrl-C: stop every running trial (its dvc and stages), record it as interrupted. DVC
-        cleans up after SIGINT (its temp workspace, its record of a running experiment); after
-        SIGKILL it would list the trial as running for ever."""
+    def stop_all(self, reason: str | None = INTERRUPTED) -> None:
+        """Stop every running trial, each through its guard (which stops dvc's group as Ctrl-C
+        in a terminal would: DVC removes its temp workspace and its record of a running
+        experiment), and record each with ``reason`` first (None: the storage is gone; the next
+        start finds them orphaned). Ctrl-C while recording is ignored (it takes milliseconds);
+        Ctrl-C while waiting for the guards stops waiting: they finish stopping on their own."""
         from optuna.trial import TrialState
 
         started = [run for run in self.running.values() if run.process is not None]
-        for run in started:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(run.process.pid, signal.SIGINT)  # as Ctrl-C in a terminal: DVC cleans up
-        deadline = time.monotonic() + 15
-        for run in started:
-            try:
-                run.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            for run in started:
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(run.process.pid, signal.SIGKILL)
-                run.process.wait()
-        for run in self.running.values():
-            run.trial.set_user_attr("reason", INTERRUPTED)
-            self.study.tell(run.trial, state=TrialState.FAIL)
-        self.running.clear()
+                    os.killpg(run.process.pid, signal.SIGTERM)
+            if reason is not None:
+                for run in self.running.values():
+                    run.trial.set_user_attr("reason", reason)
+                    self.study.tell(run.trial, state=TrialState.FAIL)
+            self.running.clear()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        deadline = time.monotonic() + 25  # the guard's own limit, and a little more
+        try:
+            for run in started:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    run.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except KeyboardInterrupt:
+            pass  # a second Ctrl-C: the trials are recorded, their guards stop them
 
     def heartbeat(self) -> None:
         now = time.monotonic()
@@ -420,6 +497,42 @@ def check_workspace(space: Path) -> None:
         )
 
 
+def check_metric_in_head(spec) -> None:
+    """The metric exists in HEAD's metrics file and is a number: else every trial would run
+    first and fail after."""
+    from ames_tiers.core.files import parse_json
+    from ames_tiers.search.space import metric_value
+
+    shown = subprocess.run(["git", "show", f"HEAD:{spec.metric.file}"], capture_output=True, text=True)
+    if shown.returncode != 0:
+        raise UserError(f"metric {spec.metric}: {spec.metric.file} is not in the current commit")
+    try:
+        metric_value(parse_json(shown.stdout, f"HEAD:{spec.metric.file}"), spec.metric)
+    except ParamsError as err:
+        raise UserError(f"metric {err}") from None
+
+
+def check_remote(remote: str) -> None:
+    if subprocess.run(["git", "remote", "get-url", remote], capture_output=True).returncode != 0:
+        raise UserError(f"--push {remote}: no such git remote (`git remote -v` lists them); nothing ran")
+
+
+def check_ranges(study, spec) -> None:
+    """search.yaml's ranges are the study's: a trial of another range would mislead the sampler
+    (and Optuna would refuse it later, a trial lost)."""
+    from ames_tiers.search.sampling import search_space
+
+    space = search_space(spec.params)
+    for trial in study.get_trials(deepcopy=False):
+        for key in sorted(set(space) | set(trial.distributions)):
+            stored, now = trial.distributions.get(key), space.get(key)
+            if stored is not None and stored != now:
+                raise UserError(
+                    f"{key}: search.yaml's range ({now or 'none'}) is not study {spec.study}'s ({stored}); "
+                    f"put it back, or start another study with --study NAME"
+                )
+
+
 def check_names_free(study, spec) -> None:
     """A new study's experiment names must not be taken (an earlier study of the same name
     whose storage is gone): DVC would refuse each trial."""
@@ -453,7 +566,25 @@ def main(args) -> None:
     if args.show:
         print(summary(study, spec))
         return
+    if args.page:
+        from ames_tiers.core.files import write_text
+        from ames_tiers.search.page import study_page
+
+        best = best_trials(study, 1)
+        page = PAGES / f"{spec.study}.html"
+        write_text(
+            page,
+            study_page(
+                study, spec, summary(study, spec), best[0].user_attrs.get("experiment") if best else None
+            ),
+        )
+        log.info("wrote %s (open it: python -m webbrowser %s)", page, page)
+        return
     check_workspace(args.space)
+    check_metric_in_head(spec)
+    if args.push:
+        check_remote(args.push)
+    check_ranges(study, spec)
     check_names_free(study, spec)
     again = enqueue_stopped(study)
     if again:
@@ -469,6 +600,7 @@ def main(args) -> None:
         args.jobs,
     )
     search = Search(spec, study, storage, args.jobs, args.push)
+    STORAGE_ERRORS = storage_errors()
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as Ctrl-C does
     try:
         search.run()
@@ -482,27 +614,69 @@ def main(args) -> None:
             file=sys.stderr,
         )
         sys.exit(130)
+    except EnvironmentFailure as err:
+        search.clear_line()
+        stopped = len(search.running)
+        search.stop_all(f"{NOT_ITS_OWN}{err}")
+        raise UserError(
+            f"a trial failed for a reason not its own ({err}); the search stopped its {stopped} "
+            "running trials, which run again when the same command resumes the study"
+        ) from None
+    except STORAGE_ERRORS as err:
+        search.clear_line()
+        stopped = len(search.running)
+        search.stop_all(reason=None)
+        first = (str(err).splitlines() or [type(err).__name__])[0]
+        raise UserError(
+            f"the study's storage {redacted(url)} failed ({scrubbed(first, url)}); the search stopped "
+            f"its {stopped} running trials, which run again when the same command resumes the study"
+        ) from None
     print(summary(study, spec))
 
 
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
+def storage_errors() -> tuple[type[BaseException], ...]:
+    from optuna.exceptions import StorageInternalError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return (SQLAlchemyError, StorageInternalError)
+
+
+def bounded(low: int, high: int):
+    """An argparse type: an integer in [low, high], else one line saying so."""
+
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,12}", text) or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"{text!r}: an integer from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+JOBS_MAX = 64
 
 
 def parser():
+    from ames_tiers.search.space import TRIALS_MAX
+
     p = cli_parser(__doc__, "tools.search")
     p.add_argument("--space", type=Path, default=SPACE, help="study, metric, ranges (default: search.yaml)")
-    p.add_argument("--jobs", type=positive, default=1, help="trials at once (default 1; 2 on two cores)")
-    p.add_argument("--seed", type=int, default=0, help="the sampler's seed (default 0)")
+    p.add_argument(
+        "--jobs", type=bounded(1, JOBS_MAX), default=1, help="trials at once (default 1; 2 on two cores)"
+    )
+    p.add_argument("--seed", type=bounded(0, 2**32 - 1), default=0, help="the sampler's seed (default 0)")
     p.add_argument("--sampler", choices=["tpe", "random"], default="tpe", help="default: tpe")
-    p.add_argument("--trials", type=positive, help="the study's number of trials (default: search.yaml's)")
+    p.add_argument(
+        "--trials", type=bounded(1, TRIALS_MAX), help="the study's number of trials (default: search.yaml's)"
+    )
     p.add_argument("--study", help="the study's name (default: search.yaml's); names its experiments")
     p.add_argument("--storage", help=f"an Optuna storage URL (default: ${STORAGE_ENV}, else {STORAGE_FILE})")
     p.add_argument("--push", metavar="REMOTE", help="dvc exp push each finished trial to this git remote")
-    p.add_argument("--show", action="store_true", help="print the study's best trials and run nothing")
+    p.add_argument(
+        "--show", action="store_true", help="print the study's trials, best first, and run nothing"
+    )
+    p.add_argument(
+        "--page", action="store_true", help=f"write the study's page ({PAGES}/<study>.html), run nothing"
+    )
     return p
 
 

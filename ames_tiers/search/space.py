@@ -104,9 +104,15 @@ def parse_range(key: str, raw: Any) -> Range:
 def parse_search(raw: Any, params_raw: Any) -> SearchSpec:
     """search.yaml's document, checked against params.yaml's (every key it varies exists
     there, and every end of every range is a value the pipeline accepts)."""
-    if not isinstance(raw, dict) or set(raw) != {"study", "metric", "direction", "trials", "params"}:
-        keys = sorted(raw) if isinstance(raw, dict) else raw
-        raise ParamsError(f"needs exactly the keys direction, metric, params, study, trials; has {keys}")
+    wanted = {"study", "metric", "direction", "trials", "params"}
+    if not isinstance(raw, dict) or set(raw) != wanted:
+        # what the file holds is never shown: it may be any file (a .env with keys, say)
+        missing = sorted(wanted - set(raw)) if isinstance(raw, dict) else sorted(wanted)
+        others = len(set(raw) - wanted) if isinstance(raw, dict) else 0
+        detail = f"missing {', '.join(missing)}" if missing else ""
+        detail += f"{'; ' if detail else ''}{others} other key{'s' * (others != 1)}" if others else ""
+        raise ParamsError(f"not a search space: it needs exactly the keys direction, metric, params, study, "
+                          f"trials ({detail})")  # fmt: skip
     study, metric, direction, trials = raw["study"], raw["metric"], raw["direction"], raw["trials"]
     if not isinstance(study, str) or not STUDY_NAME.fullmatch(study):
         raise ParamsError(f"study = {study!r}: a name of letters, digits, _ and - (it names the experiments)")

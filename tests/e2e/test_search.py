@@ -19,7 +19,7 @@ import pytest
 from tools.fresh_copy import stored_experiments
 from tools.search import INTERRUPTED, is_own_failure
 
-from .dvc_helpers import run
+from .dvc_helpers import docs_block, run, run_shell
 
 # slow: a search of several trials, each a dvc exp run (80 s here), is what a user leaves running
 pytestmark = [pytest.mark.e2e(seconds=80), pytest.mark.slow]
@@ -129,3 +129,13 @@ def test_each_finished_trial_is_a_dvc_experiment_with_the_metric_optuna_recorded
     assert all(t.user_attrs["experiment"] in compare.stdout for t in complete), compare.stdout
     best = max(complete, key=lambda t: t.value).user_attrs["experiment"]
     assert f"keep the best: dvc exp apply {best}" in searched.resumed.stdout
+
+
+def test_the_docs_page_block_writes_the_studys_page(searched):
+    (line,) = docs_block("experiments.md", "search-page")
+    output = run_shell(f"{line} --space e2e.yaml", searched.root, searched.env)
+    page = searched.root / "plots" / "search" / "e2e.html"
+    assert f"wrote {page.relative_to(searched.root)}" in output
+    text = page.read_text()
+    assert text.count("<img") == 3 and "Every trial" in text
+    assert run(["git", "status", "--porcelain"], searched.root, searched.env) == ""  # gitignored

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import optuna
 import pytest
 
@@ -15,12 +17,21 @@ ERROR: failed to reproduce 'train@mlp': failed to run: python -m stages.train ml
 """
 
 
-def test_a_trial_is_dvc_exp_run_in_a_temp_dir_named_for_its_study_and_number():
+def test_a_trial_is_dvc_exp_run_in_a_temp_dir_named_for_its_study_and_number_under_its_guard():
     name = search.experiment_name("mlp", 7)
     assert name == "mlp-7"
     command = search.trial_command(name, {"models.mlp.hidden": 57, "models.mlp.lr": 0.125})
-    assert command == ["dvc", "exp", "run", "--temp", "-n", "mlp-7",
+    assert command == [sys.executable, "-m", "ames_tiers.search.guard", "--",
+                       "dvc", "exp", "run", "--temp", "-n", "mlp-7",
                        "-S", "models.mlp.hidden=57", "-S", "models.mlp.lr=0.125"]  # fmt: skip
+
+
+def test_a_failure_of_dvc_or_the_system_is_not_the_trials_own():
+    assert search.environment_problem("ERROR: unexpected error - [Errno 28] No space left on device") == (
+        "ERROR: unexpected error - [Errno 28] No space left on device"
+    )
+    assert search.environment_problem(TRAIN_FAILED) is None  # the stage's own error line
+    assert search.environment_problem("ERROR: failed to reproduce 'train@mlp'") is None
 
 
 def test_a_failed_trials_reason_is_the_stages_one_line_else_dvcs():
@@ -60,12 +71,18 @@ def test_the_summary_lists_the_best_first_and_says_how_to_keep_it(tmp_path, monk
     monkeypatch.setattr(tools.fresh_copy, "stored_experiments", lambda root: {"s-1": "ref"})
     text = search.summary(study, spec)
     lines = text.splitlines()
-    assert lines[0] == "study s: 3 trials finished (1 failed), best first:"
-    assert lines[2].split()[:3] == ["1", "s-1", "0.61"] and lines[3].split()[:3] == ["2", "s-0", "0.52"]
+    assert lines[0] == "study s: 3 of 3 trials finished (1 failed), best first:"
+    # every trial, the metric rounded as tools.compare rounds it; the failed one with its reason
+    assert lines[2].split()[:3] == ["1", "s-1", "0.6100"] and lines[3].split()[:3] == ["2", "s-0", "0.5200"]
+    assert lines[4].split()[:3] == ["-", "s-2", "-"] and "failed: train@mlp: error: parity check" in lines[4]
     assert lines[-1].startswith("keep the best: dvc exp apply s-1")
 
 
-@pytest.mark.parametrize("bad", [["--jobs", "0"], ["--trials", "-1"], ["--sampler", "grid"]])
+@pytest.mark.parametrize(
+    "bad",
+    [["--jobs", "0"], ["--jobs", "65"], ["--trials", "-1"], ["--trials", "10001"], ["--sampler", "grid"],
+     ["--seed", "-5"], ["--seed", str(2**32)], ["--seed", "1e3"], ["--seed", "٣"]],
+)  # fmt: skip
 def test_bad_arguments_are_refused(bad):
     from ames_tiers.core.errors import UserError
 
