@@ -104,6 +104,7 @@ def test_killed_training_recovers_to_the_same_results(clone, victim):
     assert "up to date" in run(["dvc", "status"], root, env)
 
 
+@pytest.mark.slow  # stands in for a second machine (docs/remotes.md's tests run the blocks too)
 def test_remote_round_trip_loses_nothing(clone, tmp_path):
     root, env = clone
     remote = tmp_path / "remote"
@@ -144,9 +145,10 @@ def n_classes_as_a_float(root: Path) -> list[str]:
             marks=pytest.mark.slow,  # the same path as "not a number" (the README's test command < 3 min)
         ),
         # DVC's own comparison calls 3.0 unchanged; the check reads the bytes and refuses it
-        (
+        pytest.param(
             n_classes_as_a_float,
             "prepare.n_classes = 3.0: must be an integer",
+            marks=pytest.mark.slow,  # check_params' path again (the README's test command < 3 min)
         ),
         # a check that fails inside a stage, after DVC would have deleted its outputs
         (
