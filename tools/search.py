@@ -605,8 +605,16 @@ def main(args) -> None:
     try:
         search.run()
     except KeyboardInterrupt:
+        # from here the search only stops: another Ctrl-C (or SIGTERM) changes nothing, so that
+        # it always ends the same way, every trial recorded and its guard told
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
         search.clear_line()
         stopped = len(search.running)
+        if stopped:
+            print(
+                f"search: stopping {stopped} running trials (Ctrl-C again changes nothing)", file=sys.stderr
+            )
         search.stop_all()
         print(
             f"search: interrupted: {stopped} running trials stopped (they run again first when the "
