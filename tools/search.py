@@ -156,6 +156,12 @@ def open_study(spec, url: str, sampler_name: str, seed: int):
     from ames_tiers.search.sampling import SeededPerTrial
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    # a locked or lost database makes Optuna's trial query warn "Caught an error from sqlalchemy"
+    # (a fallback meant for SQLite's limit on variables) over several lines before it fails the
+    # same way: the failure is the one line this search prints (see main)
+    logging.getLogger("optuna.storages._rdb.storage").addFilter(
+        lambda record: not record.getMessage().startswith("Caught an error from sqlalchemy")
+    )
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
     # this loop records the heartbeats itself (Search.heartbeat), as study.optimize would
     warnings.filterwarnings(
