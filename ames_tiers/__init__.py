@@ -9,5 +9,5 @@ dvc.yaml's code deps are these folders and files (tests/test_deps.py checks it):
 - train/            the train stage: one file per notebook part (its fit and parity), shared code
 - report/           the report stage: figures, and plots/report.html from its template
 - plots_template.py the plots_template stage: the offline page for `dvc plots show/diff`
-- search/           tools.search's vocabulary (no stage imports it)
+- search/           tools.search's vocabulary: search.yaml, samplers, URLs, the study's page
 """

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import tomllib
 from importlib import metadata
+from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -106,5 +107,22 @@ def test_the_readmes_set_up_installs_the_lock_with_the_locked_uv():
     assert setup[:2] == ["python3.11 -m venv .venv", ". .venv/bin/activate"]  # before any install
     uv = next(line for line in setup if line.startswith("pip install"))
     assert uv == f"pip install uv=={locked_here()['uv']}"
-    assert f"uv pip sync requirements.lock --find-links {TORCH_WHEELS}" in setup
+    assert f"uv pip sync requirements.lock --compile-bytecode --find-links {TORCH_WHEELS}" in setup
     assert setup[-1] == "dvc repro"
+
+
+def test_the_packages_were_installed_with_their_bytecode():
+    # --compile-bytecode in the set-up: where PYTHONDONTWRITEBYTECODE is set (CI containers,
+    # this machine), Python never writes it, and each stage's process compiled torch's and
+    # scikit-learn's sources again: 7 s of a 20 s train@mlp here (BENCHMARKS.md, the search)
+    import importlib.util
+
+    missing = [
+        name
+        for name in ("torch", "sklearn", "dvc", "optuna")
+        if not Path(importlib.util.cache_from_source(importlib.util.find_spec(name).origin)).is_file()
+    ]
+    assert not missing, (
+        f"{', '.join(missing)} installed without bytecode; run: uv pip sync requirements.lock "
+        "--compile-bytecode (README, Set up)"
+    )

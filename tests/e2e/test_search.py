@@ -17,7 +17,7 @@ import optuna
 import pytest
 
 from tools.fresh_copy import stored_experiments
-from tools.search import INTERRUPTED, is_own_failure
+from tools.search.storage import INTERRUPTED, is_own_failure, retried_trial_number
 
 from .dvc_helpers import docs_block, run, run_shell
 
@@ -83,6 +83,8 @@ def test_ctrl_c_stops_the_running_trials_and_records_them_as_interrupted(searche
     assert "running trials stopped" in interrupted["stderr"]
     assert [t for t in trials if t.user_attrs.get("reason") == INTERRUPTED]  # stopped, and recorded so
     assert not [t for t in trials if t.state.name == "RUNNING"]  # nothing half-recorded
+    stopped = [t.number for t in trials if t.user_attrs.get("reason") == INTERRUPTED]
+    assert sorted(retried_trial_number(t) for t in trials if t.state.name == "WAITING") == stopped
     complete = {t.user_attrs["experiment"] for t in trials if t.state.name == "COMPLETE"}
     assert searched.experiments_before == complete  # a stopped trial left no experiment
     leftover = subprocess.run(["pgrep", "-f", "dvc exp run --temp -n e2e-"], capture_output=True, text=True)
@@ -95,10 +97,10 @@ def test_the_same_command_resumes_without_repeating_a_finished_trial(searched):
     before, after = searched.before, study_trials(searched.root)
     assert [t.number for t in after[: len(before)]] == [t.number for t in before]
     finished_before = {t.number for t in before if finished(t)}
-    rerun = [t for t in after if "retry_of" in t.user_attrs]
-    assert rerun and not {t.user_attrs["retry_of"] for t in rerun} & finished_before
+    rerun = [t for t in after if retried_trial_number(t) is not None]
+    assert rerun and not {retried_trial_number(t) for t in rerun} & finished_before
     for trial in rerun:  # the stopped trial's params, run again
-        assert trial.params == after[trial.user_attrs["retry_of"]].params
+        assert trial.params == after[retried_trial_number(trial)].params
     assert len([t for t in after if finished(t)]) == 3
 
 

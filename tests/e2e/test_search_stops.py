@@ -109,7 +109,8 @@ def test_a_stop_by_signal_records_the_trial_leaves_nothing_and_the_same_command_
     assert search.returncode == 130 and "Traceback" not in err, err
     assert "running trials stopped" in err
     assert [(t.state.name, t.user_attrs.get("reason")) for t in trials(root)] == [
-        ("FAIL", "interrupted (Ctrl-C)")
+        ("FAIL", "interrupted (Ctrl-C)"),
+        ("WAITING", None),  # its params, queued to run first
     ]
     wait_for(lambda: trial_processes() == "", 40, "stop of the trial's dvc exp run")
     assert wait_for(lambda: temp_workspaces(root) == [] or None, 10, "temp workspace removed") is not None
@@ -150,6 +151,7 @@ def test_the_storage_lost_mid_search_stops_it_in_one_line_and_the_same_command_f
             "metric metrics/mlp.json:valid.nope: metrics/mlp.json has no",
         ),
         ("metric: metrics/none.json:valid.accuracy", "metrics/none.json is not in the current commit"),
+        ("metric: other.json:valid.accuracy", "no stage of dvc.yaml writes other.json"),
         ("--push nowhere", "--push nowhere: no such git remote"),
         ("a changed range", "models.mlp.hidden: search.yaml's range"),
     ],
@@ -168,6 +170,9 @@ def test_what_cannot_work_is_refused_before_any_trial_runs(repo, change, message
             distributions={"models.mlp.hidden": optuna.distributions.IntDistribution(2, 32),
                            "models.mlp.epochs": optuna.distributions.CategoricalDistribution([5, 10])},
         ))  # fmt: skip
+    if change.startswith("metric: other.json"):  # in the commit, but no stage's output
+        (root / "other.json").write_text('{"valid": {"accuracy": 0.5}}')
+        run(["git", "add", "other.json"], root, env)
     if change.startswith("metric:"):
         run(["git", "commit", "-qam", "another metric"], root, env)
     started = time.monotonic()

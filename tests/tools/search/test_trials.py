@@ -1,5 +1,6 @@
-"""tools.search's pieces that need no DVC: commands, failure reasons, the lock race, the table
-(the search itself runs end to end in tests/e2e/test_search.py)."""
+"""tools/search/trials.py, results.py, checks.py and the command line, on what needs no DVC:
+commands, failure reasons, the lock race, the table, the options (the search itself runs end
+to end in tests/e2e/test_search.py and tests/e2e/test_search_stops.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import optuna
 import pytest
 
 from ames_tiers.search.space import Choice, IntRange, Metric, SearchSpec
-from tools import search
+from tools.search import checks, results, trials
+from tools.search.__main__ import parser
 
 TRAIN_FAILED = """train@mlp: training: cross-entropy, 2 → 5 → ReLU → 3, full-batch SGD
 train@mlp: error: parity check failed: mlp's weights after 20 epochs: 8.08e-17 (relative; tolerance 1e-30)
@@ -17,38 +19,31 @@ ERROR: failed to reproduce 'train@mlp': failed to run: python -m stages.train ml
 """
 
 
-def test_a_trial_is_dvc_exp_run_in_a_temp_dir_named_for_its_study_and_number_under_its_guard():
-    name = search.experiment_name("mlp", 7)
+def test_a_trial_is_dvc_exp_run_of_the_metrics_stage_in_a_temp_dir_named_for_its_trial_under_its_guard():
+    name = trials.experiment_name("mlp", 7)
     assert name == "mlp-7"
-    command = search.trial_command(name, {"models.mlp.hidden": 57, "models.mlp.lr": 0.125})
-    assert command == [sys.executable, "-m", "ames_tiers.search.guard", "--",
+    command = trials.trial_command(name, {"models.mlp.hidden": 57, "models.mlp.lr": 0.125}, "train@mlp")
+    assert command == [sys.executable, "-m", "tools.search.guard", "--",
                        "dvc", "exp", "run", "--temp", "-n", "mlp-7",
-                       "-S", "models.mlp.hidden=57", "-S", "models.mlp.lr=0.125"]  # fmt: skip
+                       "-S", "models.mlp.hidden=57", "-S", "models.mlp.lr=0.125", "train@mlp"]  # fmt: skip
 
 
 def test_a_failure_of_dvc_or_the_system_is_not_the_trials_own():
-    assert search.environment_problem("ERROR: unexpected error - [Errno 28] No space left on device") == (
+    assert trials.environment_problem("ERROR: unexpected error - [Errno 28] No space left on device") == (
         "ERROR: unexpected error - [Errno 28] No space left on device"
     )
-    assert search.environment_problem(TRAIN_FAILED) is None  # the stage's own error line
-    assert search.environment_problem("ERROR: failed to reproduce 'train@mlp'") is None
+    assert trials.environment_problem(TRAIN_FAILED) is None  # the stage's own error line
+    assert trials.environment_problem("ERROR: failed to reproduce 'train@mlp'") is None
 
 
 def test_a_failed_trials_reason_is_the_stages_one_line_else_dvcs():
-    assert search.failure_reason(TRAIN_FAILED).startswith("train@mlp: error: parity check failed")
+    assert trials.failure_reason(TRAIN_FAILED).startswith("train@mlp: error: parity check failed")
     assert (
-        search.failure_reason("ERROR: unexpected error - disk full\n")
+        trials.failure_reason("ERROR: unexpected error - disk full\n")
         == "ERROR: unexpected error - disk full"
     )
-    assert not search.is_lock_race(TRAIN_FAILED)
-    assert search.is_lock_race("ERROR: Unable to acquire lock. Most likely another DVC process is running")
-
-
-def test_a_password_in_the_storage_url_is_never_printed():
-    assert (
-        search.redacted("postgresql://tune:s3cret@db:5432/studies") == "postgresql://tune:***@db:5432/studies"
-    )
-    assert search.redacted("sqlite:////repo/search.db") == "sqlite:////repo/search.db"
+    assert not trials.is_lock_race(TRAIN_FAILED)
+    assert trials.is_lock_race("ERROR: Unable to acquire lock. Most likely another DVC process is running")
 
 
 def test_the_summary_lists_the_best_first_and_says_how_to_keep_it(tmp_path, monkeypatch):
@@ -69,7 +64,7 @@ def test_the_summary_lists_the_best_first_and_says_how_to_keep_it(tmp_path, monk
     import tools.fresh_copy
 
     monkeypatch.setattr(tools.fresh_copy, "stored_experiments", lambda root: {"s-1": "ref"})
-    text = search.summary(study, spec)
+    text = results.summary(study, spec)
     lines = text.splitlines()
     assert lines[0] == "study s: 3 of 3 trials finished (1 failed), best first:"
     # every trial, the metric rounded as tools.compare rounds it; the failed one with its reason
@@ -87,7 +82,7 @@ def test_bad_arguments_are_refused(bad):
     from ames_tiers.core.errors import UserError
 
     with pytest.raises(UserError):
-        search.parser().parse_args(bad)
+        parser().parse_args(bad)
 
 
 def test_trials_run_on_the_current_commit_so_uncommitted_changes_are_refused(tmp_path, monkeypatch):
@@ -106,7 +101,7 @@ def test_trials_run_on_the_current_commit_so_uncommitted_changes_are_refused(tmp
     subprocess.run(["git", "commit", "-qm", "start"], check=True)
     (tmp_path / "search.yaml").write_text("a: 2\n")  # the search's own file: no stage reads it
     (tmp_path / "notes.txt").write_text("untracked\n")
-    search.check_workspace(tmp_path / "search.yaml")
+    checks.check_workspace(tmp_path / "search.yaml")
     (tmp_path / "params.yaml").write_text("a: 2\n")
     with pytest.raises(UserError, match=r"uncommitted changes \(params\.yaml\): each trial is an experiment"):
-        search.check_workspace(tmp_path / "search.yaml")
+        checks.check_workspace(tmp_path / "search.yaml")

@@ -3,7 +3,7 @@ its own and stops that group, as Ctrl-C would, when told to (SIGTERM or SIGINT f
 or when the search itself is gone, however it ended (kill -9 included): no `dvc exp run`
 outlives its search.
 
-Usage:  python -m ames_tiers.search.guard -- COMMAND ...
+Usage:  python -m tools.search.guard -- COMMAND ...
 Stopping is SIGINT to the group (the stage stops, and DVC removes its temp workspace and its
 record of a running experiment), then SIGKILL after STOP_SECONDS. Exits with the command's code.
 """

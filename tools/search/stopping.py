@@ -1,0 +1,98 @@
+"""However a search stops, every trial it started is recorded with why, no `dvc exp run`
+outlives it, and the same command finishes the study.
+
+- Ctrl-C (once or more) or SIGTERM: its trials are stopped and recorded as interrupted, and
+  queued again (tools/search/storage.py); exit 130.
+- A trial's failure that is not its own (a full disk, DVC's "unexpected error"): the same,
+  recorded with that reason; one line naming it, exit 1.
+- The study's storage lost or locked: its trials are stopped and cannot be recorded; the next
+  start finds them orphaned (their search is dead) and queues them again; one line, exit 1.
+- kill -9: each trial's guard (tools/search/guard.py) sees its search gone and stops its
+  `dvc exp run`; the next start queues the trials again, as for a lost storage.
+Stopping a trial is stopping its guard, which stops dvc's process group as Ctrl-C in a
+terminal would: DVC removes its temp workspace and its record of a running experiment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from ames_tiers.core.errors import UserError
+from ames_tiers.search.urls import redacted, scrubbed
+from tools.search.guard import STOP_SECONDS
+from tools.search.storage import INTERRUPTED, NOT_ITS_OWN, stop_trial, storage_errors
+from tools.search.trials import EnvironmentFailure, Search
+
+
+def run_until_stopped(search: Search, url: str) -> None:
+    """Run ``search`` to the end of its study, or stop it as the module says."""
+    lost_storage = storage_errors()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as Ctrl-C does
+    try:
+        search.run()
+    except KeyboardInterrupt:
+        # from here the search only stops: another Ctrl-C (or SIGTERM) changes nothing, so that
+        # it always ends the same way, every trial recorded and its guard told
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+        search.clear_line()
+        stopped = len(search.running)
+        if stopped:
+            print(
+                f"search: stopping {stopped} running trials (Ctrl-C again changes nothing)", file=sys.stderr
+            )
+        stop_trials(search, INTERRUPTED)
+        print(
+            f"search: interrupted: {stopped} running trials stopped (they run again first when the "
+            f"same command resumes the study); finished trials are kept",
+            file=sys.stderr,
+        )
+        sys.exit(130)
+    except EnvironmentFailure as err:
+        search.clear_line()
+        stopped = len(search.running)
+        stop_trials(search, f"{NOT_ITS_OWN}{err}")
+        raise UserError(
+            f"a trial failed for a reason not its own ({err}); the search stopped its {stopped} "
+            "running trials, which run again when the same command resumes the study"
+        ) from None
+    except lost_storage as err:
+        search.clear_line()
+        stopped = len(search.running)
+        stop_trials(search, reason=None)
+        first = (str(err).splitlines() or [type(err).__name__])[0]
+        raise UserError(
+            f"the study's storage {redacted(url)} failed ({scrubbed(first, url)}); the search stopped "
+            f"its {stopped} running trials, which run again when the same command resumes the study"
+        ) from None
+
+
+def stop_trials(search: Search, reason: str | None) -> None:
+    """Tell every running trial's guard to stop, and record each trial as stopped with
+    ``reason`` (None: the storage is gone; the next start finds them orphaned). Ctrl-C while
+    recording is ignored (it takes milliseconds); Ctrl-C while waiting for the guards stops
+    waiting: they finish stopping on their own."""
+    started = [run for run in search.running.values() if run.process is not None]
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        for run in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.process.pid, signal.SIGTERM)
+        if reason is not None:
+            for run in search.running.values():
+                stop_trial(search.study, run.trial._trial_id, reason)
+        search.running.clear()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    deadline = time.monotonic() + STOP_SECONDS + 5  # the guard's own limit, and a little more
+    try:
+        for run in started:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                run.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+    except KeyboardInterrupt:
+        pass  # a second Ctrl-C: the trials are recorded, their guards stop them
