@@ -114,7 +114,7 @@ def test_the_readmes_set_up_installs_the_lock_with_the_locked_uv():
 def test_the_packages_were_installed_with_their_bytecode():
     # --compile-bytecode in the set-up: where PYTHONDONTWRITEBYTECODE is set (CI containers,
     # this machine), Python never writes it, and each stage's process compiled torch's and
-    # scikit-learn's sources again: train@mlp 13.7 s against 6.1 s (BENCHMARKS.md, the search)
+    # scikit-learn's sources again: train@mlp 11.9 s against 7.8 s (BENCHMARKS.md, the search)
     import importlib.util
 
     missing = [
