@@ -51,13 +51,10 @@ JOBS_MAX = 64
 
 def main(args) -> None:
     from ames_tiers.search.sampling import SeededPerTrial
-    from tools.search import checks
-    from tools.search.results import summary
-    from tools.search.stopping import run_until_stopped
-    from tools.search.storage import open_study, requeue_stopped
-    from tools.search.trials import Search
+    from tools.search.checks import load_spec
+    from tools.search.storage import open_study, storage_errors, storage_failure
 
-    spec = checks.load_spec(args.space)
+    spec = load_spec(args.space)
     if args.study:
         from ames_tiers.search.space import STUDY_NAME
 
@@ -68,6 +65,22 @@ def main(args) -> None:
         spec = replace(spec, trials=args.trials)
     url = args.storage or os.environ.get(STORAGE_ENV) or f"sqlite:///{STORAGE_FILE.resolve()}"
     study, storage = open_study(spec.study, spec.direction, url, SeededPerTrial(args.sampler, args.seed))
+    try:
+        use_study(args, spec, study, storage, url)
+    except storage_errors() as err:  # with no trial running: run_until_stopped stops them first
+        raise UserError(
+            f"{storage_failure(url, err)}; no trial was running: run the same command again"
+        ) from None
+
+
+def use_study(args, spec, study, storage, url: str) -> None:
+    """--show, --page, or the checks and then the search itself."""
+    from tools.search import checks
+    from tools.search.results import summary
+    from tools.search.stopping import run_until_stopped
+    from tools.search.storage import requeue_stopped
+    from tools.search.trials import Search
+
     if args.show:
         print(summary(study, spec))
         return

@@ -23,9 +23,8 @@ import sys
 import time
 
 from ames_tiers.core.errors import UserError
-from ames_tiers.search.urls import redacted, scrubbed
 from tools.search.guard import STOP_SECONDS
-from tools.search.storage import INTERRUPTED, NOT_ITS_OWN, stop_trial, storage_errors
+from tools.search.storage import INTERRUPTED, NOT_ITS_OWN, stop_trial, storage_errors, storage_failure
 from tools.search.trials import EnvironmentFailure, Search
 
 
@@ -65,10 +64,9 @@ def run_until_stopped(search: Search, url: str) -> None:
         search.clear_line()
         stopped = len(search.running)
         stop_trials(search, reason=None)
-        first = (str(err).splitlines() or [type(err).__name__])[0]
         raise UserError(
-            f"the study's storage {redacted(url)} failed ({scrubbed(first, url)}); the search stopped "
-            f"its {stopped} running trials, which run again when the same command resumes the study"
+            f"{storage_failure(url, err)}; the search stopped its {stopped} running trials, which "
+            "run again when the same command resumes the study"
         ) from None
 
 

@@ -83,6 +83,12 @@ def storage_errors() -> tuple[type[BaseException], ...]:
     return (SQLAlchemyError, StorageInternalError)
 
 
+def storage_failure(url: str, err: BaseException) -> str:
+    """The storage's failure in a few words: its URL and the error's first line, no password."""
+    first = (str(err).splitlines() or [type(err).__name__])[0]
+    return f"the study's storage {redacted(url)} failed ({scrubbed(first, url)})"
+
+
 def retry_callback():
     """Optuna's: a stale trial's params queued again (WAITING) with its retry history."""
     from optuna.storages import RetryHeartbeatStaleTrialCallback
