@@ -23,8 +23,6 @@ A trial whose stage fails (divergence, a failed reference check) is recorded as 
 its one-line reason and the search goes on; DVC's lock race between parallel runs is retried.
 Ctrl-C stops every trial it started (they are recorded as interrupted, and run again first);
 the same command resumes the study where it stopped, never repeating a finished trial.
-The parts, beside this file: checks (before any trial), storage (the study in Optuna),
-trials (running them), guard (each trial's), stopping (however the search stops), results.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.search.storage import counts, is_own_failure
+from tools.search.storage import counts, is_own_failure, retried_trial_number
 
 BEST_SHOWN = 5
 
@@ -57,8 +57,6 @@ def summary(study, spec) -> str:
 
 def trial_state(trial) -> str:
     """A trial's state in a word, or its reason."""
-    from tools.search.storage import retried_trial_number
-
     state = trial.state.name
     if state == "FAIL":
         reason = trial.user_attrs.get("reason")

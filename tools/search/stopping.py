@@ -27,7 +27,7 @@ from pathlib import Path
 from ames_tiers.core.errors import UserError
 from tools.search.guard import STOP_SECONDS
 from tools.search.storage import INTERRUPTED, NOT_ITS_OWN, stop_trial, storage_errors, storage_failure
-from tools.search.trials import EnvironmentFailure, Search
+from tools.search.trials import EnvironmentFailure, Search, trial_env
 
 
 def run_until_stopped(search: Search, url: str) -> None:
@@ -110,7 +110,6 @@ def remove_experiment(name: str) -> None:
     finished; DVC was exiting): removed, so that no experiment holds a trial the study
     records as stopped."""
     from tools.fresh_copy import stored_experiments
-    from tools.search.trials import trial_env
 
     if name in stored_experiments(Path.cwd()):
         subprocess.run(["dvc", "exp", "remove", name], capture_output=True, env=trial_env())

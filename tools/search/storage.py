@@ -60,7 +60,10 @@ def open_study(
                 url,
                 heartbeat_interval=HEARTBEAT_SECONDS,
                 grace_period=GRACE_SECONDS,
-                heartbeat_stale_trial_callback=retry_callback(),
+                # experimental in Optuna: tests/tools/search/test_storage.py holds what it does
+                heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(
+                    max_retry=None
+                ),
             )
             study = optuna.create_study(
                 study_name=name, storage=storage, direction=direction, sampler=sampler, load_if_exists=True
@@ -89,17 +92,9 @@ def storage_failure(url: str, err: BaseException) -> str:
     return f"the study's storage {redacted(url)} failed ({scrubbed(first, url)})"
 
 
-def retry_callback():
-    """Optuna's: a stale trial's params queued again (WAITING) with its retry history."""
-    from optuna.storages import RetryHeartbeatStaleTrialCallback
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # experimental in Optuna: tests/tools/search/test_storage.py holds it
-        return RetryHeartbeatStaleTrialCallback(max_retry=None)
-
-
 def retried_trial_number(trial) -> int | None:
-    """The first trial this one runs again, or None (Optuna's retry history)."""
+    """The first trial this one runs again, or None: the attribute Optuna's retry callback
+    writes, read as its (experimental, warning) RetryHeartbeatStaleTrialCallback.retried_trial_number does."""
     return trial.system_attrs.get("failed_trial")
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from ames_tiers.core.cli import ERROR_LINE
 from ames_tiers.core.errors import ParamsError, UserError
 from ames_tiers.core.params import set_arguments
+from tools.search.results import best_trials
 from tools.search.storage import HEARTBEAT_SECONDS, counts, requeue_stopped
 
 log = logging.getLogger(__name__)
@@ -225,8 +226,6 @@ class Search:
                 self.storage.record_heartbeat(run.trial._trial_id)  # what study.optimize's thread does
 
     def status(self) -> str:
-        from tools.search.results import best_trials
-
         c = counts(self.study)
         best = best_trials(self.study, 1)
         best_text = f", best {best[0].value:.6g} ({best[0].user_attrs.get('experiment')})" if best else ""

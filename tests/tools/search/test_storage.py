@@ -5,12 +5,14 @@ machine's silent past the grace period, are failed and queued again; what counts
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import subprocess
 import sys
 import time
 
 import pytest
+from optuna.trial import TrialState
 
 from ames_tiers.core.errors import UserError
 from ames_tiers.search.sampling import SeededPerTrial, search_space
@@ -62,7 +64,7 @@ def test_a_trial_finished_elsewhere_first_is_left_as_it_is(study):
 
 def test_this_machines_trials_whose_search_is_dead_run_again_at_once(study):
     dead = running_trial(study, socket.gethostname(), dead_pid())
-    alive = running_trial(study, socket.gethostname(), subprocess.os.getpid())
+    alive = running_trial(study, socket.gethostname(), os.getpid())
     elsewhere = running_trial(study, "another-machine", dead_pid())  # its heartbeat decides
     for trial in (dead, alive, elsewhere):
         study._storage.record_heartbeat(trial._trial_id)
@@ -70,7 +72,7 @@ def test_this_machines_trials_whose_search_is_dead_run_again_at_once(study):
     states = {t.number: (t.state.name, t.user_attrs.get("reason")) for t in study.get_trials()}
     assert states[dead.number] == ("FAIL", storage.KILLED)
     assert states[alive.number] == ("RUNNING", None) and states[elsewhere.number] == ("RUNNING", None)
-    (queued,) = study.get_trials(states=(study.get_trials()[0].state.WAITING,))
+    (queued,) = study.get_trials(states=(TrialState.WAITING,))
     assert storage.retried_trial_number(queued) == dead.number
 
 
@@ -96,7 +98,7 @@ def test_only_a_trials_own_failure_counts_as_finished(study):
                    f"{storage.NOT_ITS_OWN}No space left on device"):  # fmt: skip
         trial = running_trial(study, "m", 1)
         trial.set_user_attr("reason", reason)
-        study.tell(trial, state=trial.study.get_trials()[0].state.FAIL)
+        study.tell(trial, state=TrialState.FAIL)
     study.tell(running_trial(study, "m", 1), 0.7)
     running_trial(study, "m", 1)
     assert storage.counts(study) == {"finished": 2, "failed": 1, "running": 1}
