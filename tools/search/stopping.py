@@ -33,7 +33,12 @@ from tools.search.trials import EnvironmentFailure, Search, trial_env
 def run_until_stopped(search: Search, url: str) -> None:
     """Run ``search`` to the end of its study, or stop it as the module says."""
     lost_storage = storage_errors()
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as Ctrl-C does
+
+    def ask_to_stop(signum, frame) -> None:  # `kill` stops it as Ctrl-C does
+        search.stop_signal = signum  # the loop stops at its next check (Search.check_stop)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, ask_to_stop)
     try:
         search.run()
     except KeyboardInterrupt:

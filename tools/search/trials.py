@@ -135,17 +135,27 @@ class Search:
         self.last_beat = 0.0
         self.live = sys.stderr.isatty()
         self.line_drawn = False
+        self.stop_signal: int | None = None  # set by the signal handler (stopping.py)
+
+    def check_stop(self) -> None:
+        """Stop here, between two storage calls: a signal that raised inside one would leave
+        its transaction half done, and the trials could not be recorded after it."""
+        if self.stop_signal is not None:
+            raise KeyboardInterrupt
 
     def run(self) -> None:
         last_draw = 0.0
         while True:
+            self.check_stop()
             c = counts(self.study)
             while c["finished"] + c["running"] < self.spec.trials and len(self.running) < self.jobs:
+                self.check_stop()
                 self.start_trial()
                 c = counts(self.study)
             if not self.running:
                 break
             for run in list(self.running.values()):
+                self.check_stop()
                 if run.process.poll() is not None:
                     self.finish(run)
             self.heartbeat()

@@ -54,3 +54,20 @@ def test_a_trial_that_finished_first_keeps_its_result_and_the_others_are_stopped
     assert (stopped.state.name, stopped.user_attrs["reason"]) == ("FAIL", storage.INTERRUPTED)
     assert queued.state.name == "WAITING" and storage.retried_trial_number(queued) == stopped.number
     assert search.running == {} and all(p.poll() is not None for p in processes)  # nothing left running
+
+
+def test_a_signal_stops_the_loop_between_storage_calls_not_inside_one(tmp_path, monkeypatch):
+    # SIGTERM raised inside a storage call left its SQLite transaction half done, and recording
+    # the stopped trials then failed (the storage "failed", exit 1 instead of 130)
+    monkeypatch.chdir(tmp_path)
+    study, rdb = storage.open_study("s", "maximize", f"sqlite:///{tmp_path / 'search.db'}",
+                                    SeededPerTrial("random", 0))  # fmt: skip
+    search = Search(SPEC, study, rdb, "train@mlp", 1, None)
+    search.stop_signal = 15  # what the handler records (stopping.run_until_stopped)
+    try:
+        search.run()
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the loop ran on after the signal")
+    assert study.get_trials() == []  # it stopped before asking a trial
